@@ -1,0 +1,31 @@
+import path from 'node:path';
+import { once } from 'node:events';
+import { Command, Option } from 'commander';
+import { createEmbeddedPostgres, findRepoRoot } from '@orderflow/platform';
+
+/** Services that later issues add to the embedded engine; printed so that `start` never pretends. */
+const notBuiltYet = ['command API (:3000)', 'query API (:3001)', 'sandbox payment gateway (:3002)', 'projection processors', 'checkout saga'];
+
+export function startCommand(): Command {
+  return new Command('start')
+    .description('run the engine in one process on its embedded defaults')
+    .addOption(new Option('--data-dir <dir>', 'where the embedded PostgreSQL keeps its data').default('.data'))
+    .addOption(new Option('--pg-port <port>', 'embedded PostgreSQL port').env('ORDERFLOW_PG_PORT').default(5433).argParser(Number))
+    .action(async (opts: { dataDir: string; pgPort: number }) => {
+      const dataDir = path.resolve(findRepoRoot(), opts.dataDir);
+      const pg = createEmbeddedPostgres({
+        dataDir: path.join(dataDir, 'postgres'),
+        logFile: path.join(dataDir, 'logs', 'postgres.log'),
+        port: opts.pgPort,
+      });
+      const { url, version } = await pg.start();
+      const out = (line: string) => process.stdout.write(`${line}\n`);
+      out(`orderflow: embedded PostgreSQL ${version.replace(/^postgres \(PostgreSQL\) /, '')} at ${url}`);
+      out(`  data: ${path.join(dataDir, 'postgres')}  log: ${path.join(dataDir, 'logs', 'postgres.log')}`);
+      out(`  not built yet: ${notBuiltYet.join(', ')}`);
+      out('Ctrl-C stops PostgreSQL cleanly.');
+      await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
+      out('orderflow: stopping PostgreSQL');
+      await pg.stop();
+    });
+}

@@ -1,0 +1,2 @@
+// Public surface of this package; filled by the issues that build it (see README.md).
+export {};
