@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -43,7 +42,9 @@ export async function startDaemon(spec: DaemonSpec): Promise<number> {
     });
     const pid = await new Promise<number>((resolve, reject) => {
       child.once('error', reject);
-      child.once('spawn', () => resolve(child.pid ?? -1));
+      child.once('spawn', () => {
+        resolve(child.pid ?? -1);
+      });
     });
     child.unref();
     await writeFile(spec.pidFile, `${pid}\n`);
@@ -73,19 +74,6 @@ export async function stopDaemon(pidFile: string, graceMs = 30_000): Promise<'st
   return outcome;
 }
 
-export function portOpen(host: string, port: number, timeoutMs = 1_000): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    const done = (open: boolean) => {
-      socket.destroy();
-      resolve(open);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
-
 /** Polls `check` until it resolves true; fails with the log's tail when the process dies or time runs out. */
 export async function waitUntil(
   what: string,
@@ -103,5 +91,8 @@ export async function waitUntil(
 
 export async function tail(file: string, lines = 20): Promise<string> {
   const text = await readFile(file, 'utf8').catch(() => '');
-  return text.split('\n').slice(-lines - 1).join('\n');
+  return text
+    .split('\n')
+    .slice(-lines - 1)
+    .join('\n');
 }

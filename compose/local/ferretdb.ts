@@ -59,7 +59,10 @@ function describe(ctx: InfraContext, running: boolean) {
 
 /** `go build` through the module proxy; skipped while the binary is newer than every source file. */
 async function build(source: string, binary: string): Promise<void> {
-  const built = await stat(binary).then((s) => s.mtimeMs, () => 0);
+  const built = await stat(binary).then(
+    (s) => s.mtimeMs,
+    () => 0,
+  );
   const sources = await readdir(source);
   const newest = Math.max(...(await Promise.all(sources.map((f) => stat(path.join(source, f)).then((s) => s.mtimeMs)))));
   if (built > newest) return;

@@ -86,13 +86,19 @@ function jvmArgs(p: Paths): string[] {
 
 /** `mvn dependency:copy-dependencies` from the pom (jars cached in ~/.m2); redone only when the pom changes. */
 async function resolveJars(p: Paths, ctx: InfraContext): Promise<void> {
-  const pomHash = createHash('sha256').update(await readFile(p.pom)).digest('hex');
+  const pomHash = createHash('sha256')
+    .update(await readFile(p.pom))
+    .digest('hex');
   const marker = path.join(p.libs, '.resolved');
   if ((await readFile(marker, 'utf8').catch(() => '')) === pomHash) return;
   ctx.log('kafka: resolving broker jars from Maven Central (first run only)…');
-  await execFileAsync('mvn', ['-B', '-q', '-f', p.pom, 'dependency:copy-dependencies', `-DoutputDirectory=${p.libs}`, '-DincludeScope=runtime'], {
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  await execFileAsync(
+    'mvn',
+    ['-B', '-q', '-f', p.pom, 'dependency:copy-dependencies', `-DoutputDirectory=${p.libs}`, '-DincludeScope=runtime'],
+    {
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   await writeFile(marker, pomHash);
 }
 
@@ -126,7 +132,13 @@ function kafkaUuid(): string {
 
 /** Healthy when a topic can be created and listed. */
 async function healthy(brokers: string): Promise<boolean> {
-  const admin = new Kafka({ brokers: [brokers], clientId: 'orderflow-infra', connectionTimeout: 1_000, retry: { retries: 0 }, logLevel: logLevel.NOTHING }).admin();
+  const admin = new Kafka({
+    brokers: [brokers],
+    clientId: 'orderflow-infra',
+    connectionTimeout: 1_000,
+    retry: { retries: 0 },
+    logLevel: logLevel.NOTHING,
+  }).admin();
   try {
     await admin.connect();
     const topic = '__orderflow_infra_health';

@@ -75,7 +75,12 @@ export function createEmbeddedPostgres(options: EmbeddedPostgresOptions) {
   }
 
   async function status(): Promise<EmbeddedPostgresStatus> {
-    const running = (await exists(path.join(options.dataDir, 'PG_VERSION'))) && (await pgCtl(['status']).then(() => true, () => false));
+    const running =
+      (await exists(path.join(options.dataDir, 'PG_VERSION'))) &&
+      (await pgCtl(['status']).then(
+        () => true,
+        () => false,
+      ));
     return { running, url, version: await version() };
   }
 

@@ -4,7 +4,13 @@ import { Command, Option } from 'commander';
 import { createEmbeddedPostgres, findRepoRoot } from '@orderflow/platform';
 
 /** Services that later issues add to the embedded engine; printed so that `start` never pretends. */
-const notBuiltYet = ['command API (:3000)', 'query API (:3001)', 'sandbox payment gateway (:3002)', 'projection processors', 'checkout saga'];
+const notBuiltYet = [
+  'command API (:3000)',
+  'query API (:3001)',
+  'sandbox payment gateway (:3002)',
+  'projection processors',
+  'checkout saga',
+];
 
 export function startCommand(): Command {
   return new Command('start')

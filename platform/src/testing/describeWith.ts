@@ -20,7 +20,7 @@ export function describeWith<K extends InfraKind>(kind: K, title: string, body: 
     }
     let isolated: Isolated<InfraHandles[K]> | undefined;
     beforeAll(async () => {
-      isolated = (await isolate[kind](resolution.url, title)) as Isolated<InfraHandles[K]>;
+      isolated = await isolate[kind](resolution.url, title);
     });
     afterAll(async () => {
       await isolated?.dispose();

@@ -11,7 +11,10 @@ describeWith('eventstoredb', 'eventstoredb smoke', (use) => {
       const result = await client.appendToStream(stream, events, { expectedRevision: NO_STREAM });
       expect(result.nextExpectedRevision).toBe(2n);
       const read: number[] = [];
-      for await (const e of client.readStream<{ type: 'Smoke'; data: { n: number } }>(stream, { direction: FORWARDS, fromRevision: START })) {
+      for await (const e of client.readStream<{ type: 'Smoke'; data: { n: number } }>(stream, {
+        direction: FORWARDS,
+        fromRevision: START,
+      })) {
         if (e.event !== undefined) read.push(e.event.data.n);
       }
       expect(read).toEqual([1, 2, 3]);

@@ -1,3 +1,11 @@
 export { describeWith } from './describeWith.js';
 export type { EventStoreTestDb, InfraHandles, KafkaTestCluster, MongoTestDb, PostgresTestDb } from './isolate.js';
-export { infraEnvVars, infraKinds, infraLabels, requiredInfra, resolveInfra, type InfraKind, type InfraResolution } from './resolveInfra.js';
+export {
+  infraEnvVars,
+  infraKinds,
+  infraLabels,
+  requiredInfra,
+  resolveInfra,
+  type InfraKind,
+  type InfraResolution,
+} from './resolveInfra.js';

@@ -35,7 +35,11 @@ describeWith('kafka', 'kafka smoke', (use) => {
         topic,
         acks: -1,
         messages: keys.flatMap((key) =>
-          Array.from({ length: 10 }, (_, i) => ({ key, value: JSON.stringify({ key, seq: batch + i }), headers: { 'event-id': `${key}:${batch + i}` } })),
+          Array.from({ length: 10 }, (_, i) => ({
+            key,
+            value: JSON.stringify({ key, seq: batch + i }),
+            headers: { 'event-id': `${key}:${batch + i}` },
+          })),
         ),
       });
     }

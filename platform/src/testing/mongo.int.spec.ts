@@ -27,7 +27,10 @@ describeWith('mongo', 'mongodb smoke', (use) => {
       { _id: 'o2', customerId: 'c1', status: 'confirmed', placedAt: new Date('2026-01-02T00:00:00Z'), position: 2 },
       { _id: 'o3', customerId: 'c2', status: 'placed', placedAt: new Date('2026-01-03T00:00:00Z'), position: 3 },
     ]);
-    const mine = await orders().find({ customerId: 'c1' }, { projection: { status: 1 } }).sort({ placedAt: -1 }).toArray();
+    const mine = await orders()
+      .find({ customerId: 'c1' }, { projection: { status: 1 } })
+      .sort({ placedAt: -1 })
+      .toArray();
     expect(mine).toEqual([
       { _id: 'o2', status: 'confirmed' },
       { _id: 'o1', status: 'placed' },
@@ -36,10 +39,10 @@ describeWith('mongo', 'mongodb smoke', (use) => {
   });
 
   it('creates compound and unique indexes and enforces uniqueness', async () => {
-    await orders().createIndex({ customerId: 1, placedAt: -1 }, { name: 'by_customer_date' });
+    await orders().createIndex({ customerId: 1, placedAt: -1 }, { name: 'by_customer_date' }, undefined);
     const notifications = client.db(use().dbName).collection<{ eventId: string }>('notifications');
-    await notifications.createIndex({ eventId: 1 }, { unique: true, name: 'event_once' });
-    const names = (await orders().listIndexes().toArray()).map((i) => i.name as string);
+    await notifications.createIndex({ eventId: 1 }, { unique: true, name: 'event_once' }, undefined);
+    const names = (await orders().indexes()).map((i) => i.name);
     expect(names).toContain('by_customer_date');
     await notifications.insertOne({ eventId: 'e1' });
     const duplicate = await notifications.insertOne({ eventId: 'e1' }).catch((err: unknown) => err);

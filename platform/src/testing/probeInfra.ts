@@ -51,7 +51,9 @@ const probes: Record<InfraKind, (url: string, timeoutMs: number) => Promise<void
   async eventstoredb(url, timeoutMs) {
     const client = EventStoreDBClient.connectionString`${url}`;
     try {
-      for await (const event of client.readAll({ direction: FORWARDS, fromPosition: START, maxCount: 1, deadline: timeoutMs })) void event;
+      const events = client.readAll({ direction: FORWARDS, fromPosition: START, maxCount: 1, deadline: timeoutMs });
+      // Reading one event (or none) proves the server answers and $all is readable.
+      await events[Symbol.asyncIterator]().next();
     } finally {
       await client.dispose().catch(() => undefined);
     }
@@ -61,7 +63,9 @@ const probes: Record<InfraKind, (url: string, timeoutMs: number) => Promise<void
 async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    timer = setTimeout(() => {
+      reject(new Error(`no answer within ${ms} ms`));
+    }, ms);
   });
   try {
     return await Promise.race([promise, timeout]);
