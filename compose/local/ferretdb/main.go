@@ -6,6 +6,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"log/slog"
 	"os"
@@ -37,7 +38,12 @@ func main() {
 		PostgreSQLURL: *pgURL,
 	}
 
-	if *handler == "sqlite" {
+	switch *handler {
+	case "postgresql":
+		if *pgURL == "" { // FerretDB connects lazily: without this check it would start and fail on first command
+			fatal(logger, "start", errors.New("-postgresql-url is required for -handler postgresql"))
+		}
+	case "sqlite":
 		dir, err := filepath.Abs(*sqliteDir)
 		if err == nil {
 			err = os.MkdirAll(dir, 0o755)
