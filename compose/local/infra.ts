@@ -5,6 +5,7 @@ import type { ComponentStatus, InfraComponent, InfraContext } from './component.
 import { ferretdb } from './ferretdb.js';
 import { kafka } from './kafka.js';
 import { postgres } from './postgres.js';
+import { ensureTools } from './tools.js';
 
 /**
  * `pnpm infra:up | infra:down | infra:status`: real servers on loopback without Docker.
@@ -29,6 +30,7 @@ async function main(verb: string | undefined): Promise<void> {
   switch (verb) {
     case 'up': {
       const started = Date.now();
+      await ensureTools(ctx.log);
       // Each server is independent: provision and start them side by side.
       const results = await Promise.allSettled(components.map((c) => timed(c, ctx)));
       const ok = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));

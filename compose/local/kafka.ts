@@ -27,7 +27,9 @@ function paths(ctx: InfraContext) {
     config: path.join(home, 'server.properties'),
     dataDir: path.join(home, 'data'),
     pidFile: path.join(home, 'kafka.pid'),
-    logFile: path.join(ctx.logDir, 'kafka.log'),
+    // The broker logs through log4j to server.log; stdout only catches JVM start-up failures.
+    logFile: path.join(ctx.logDir, 'kafka', 'server.log'),
+    stdoutFile: path.join(ctx.logDir, 'kafka', 'stdout.log'),
     serverLogDir: path.join(ctx.logDir, 'kafka'),
   };
 }
@@ -50,7 +52,7 @@ export const kafka: InfraComponent = {
       command: 'java',
       args: [...jvmArgs(p), 'kafka.Kafka', p.config],
       pidFile: p.pidFile,
-      logFile: p.logFile,
+      logFile: p.stdoutFile,
     });
     await waitUntil('Kafka', () => healthy(p.brokers), { timeoutMs: 120_000, pid, logFile: p.logFile });
     return { ...(await describe(ctx, true)), alreadyRunning: false };
