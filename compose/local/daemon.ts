@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -95,4 +96,25 @@ export async function tail(file: string, lines = 20): Promise<string> {
     .split('\n')
     .slice(-lines - 1)
     .join('\n');
+}
+
+/** Fails when something else already listens on the port, so a foreign server is never mistaken for ours. */
+export async function assertPortFree(name: string, port: number): Promise<void> {
+  const inUse = await new Promise<boolean>((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    const done = (open: boolean) => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.setTimeout(1_000, () => {
+      done(false);
+    });
+    socket.once('connect', () => {
+      done(true);
+    });
+    socket.once('error', () => {
+      done(false);
+    });
+  });
+  if (inUse) throw new Error(`port ${port} is already in use by another process; stop it or move ${name} to another port`);
 }

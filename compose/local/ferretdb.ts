@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { portFromEnv, type InfraComponent, type InfraContext } from './component.js';
-import { readPid, startDaemon, stopDaemon, waitUntil } from './daemon.js';
+import { assertPortFree, readPid, startDaemon, stopDaemon, waitUntil } from './daemon.js';
 
 const execFileAsync = promisify(execFile);
 const version = 'FerretDB v1.24 (SQLite backend)';
@@ -31,6 +31,7 @@ export const ferretdb: InfraComponent = {
     const running = await readPid(p.pidFile);
     if (running !== undefined && (await healthy(p.url))) return { ...describe(ctx, true), alreadyRunning: true };
     if (running !== undefined) await stopDaemon(p.pidFile);
+    await assertPortFree('FerretDB', p.port);
     await build(p.source, p.binary);
     await mkdir(p.dataDir, { recursive: true });
     const pid = await startDaemon({

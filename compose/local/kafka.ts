@@ -7,7 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { portFromEnv, type InfraComponent, type InfraContext } from './component.js';
-import { readPid, startDaemon, stopDaemon, waitUntil } from './daemon.js';
+import { assertPortFree, readPid, startDaemon, stopDaemon, waitUntil } from './daemon.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -44,6 +44,8 @@ export const kafka: InfraComponent = {
     const running = await readPid(p.pidFile);
     if (running !== undefined && (await healthy(p.brokers))) return { ...(await describe(ctx, true)), alreadyRunning: true };
     if (running !== undefined) await stopDaemon(p.pidFile);
+    await assertPortFree('Kafka', p.port);
+    await assertPortFree('Kafka', p.controllerPort);
     await resolveJars(p, ctx);
     await configure(p);
     await formatOnce(p);
