@@ -1,0 +1,166 @@
+import pg from 'pg';
+import { migrate } from '../../postgres/migrate.js';
+import { ConcurrencyError, EventIdReusedError, StreamDeletedError } from '../errors.js';
+import { encodePosition } from '../position.js';
+import type { AppendResult, EventStore, Position, ReadAllOptions, ReadStreamOptions, RecordedEvent } from '../types.js';
+import {
+  defaultLimits,
+  validateAppend,
+  validateExpectedRevision,
+  validateMaxCount,
+  validateStreamId,
+  type EventStoreLimits,
+} from '../validate.js';
+import { readAllQuery } from './readAllQuery.js';
+import { eventColumns, toRecordedEvents, type MaybeEventRow } from './rows.js';
+import { eventStoreMigrations, sqlState } from './schema.js';
+import { subscribe, type SubscriptionSettings } from './subscription.js';
+import { Wakeups } from './wakeups.js';
+
+export interface PostgresEventStoreOptions {
+  readonly connectionString: string;
+  /** Pool size; each append holds a connection for one round trip. Default 20. */
+  readonly maxConnections?: number;
+  readonly limits?: EventStoreLimits;
+  readonly subscription?: Partial<SubscriptionSettings>;
+}
+
+const maxCountCap = 1_000_000_000;
+
+/** The PostgreSQL event store; runs its migrations before it returns. */
+export async function createPostgresEventStore(options: PostgresEventStoreOptions): Promise<EventStore> {
+  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 20 });
+  // An idle client's error (server restart) must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  try {
+    await migrate(pool, 'eventstore', eventStoreMigrations);
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
+  const wakeups = new Wakeups({ connectionString: options.connectionString });
+  const limits = options.limits ?? defaultLimits;
+  const settings: SubscriptionSettings = { batchSize: 1_000, pollIntervalMs: 500, ...options.subscription };
+
+  const store: EventStore = {
+    async appendToStream(streamId, events, appendOptions): Promise<AppendResult> {
+      const serialised = validateAppend(streamId, events, limits);
+      const expected = validateExpectedRevision(appendOptions?.expectedRevision);
+      const payload = `[${serialised.map((e) => `{"id":"${e.eventId}","type":${JSON.stringify(e.type)},"data":${e.data},"metadata":${e.metadata}}`).join(',')}]`;
+      try {
+        const { rows } = await pool.query<{ revision: string; tx_id: string; seq: string }>(
+          'select revision::text, tx_id, seq::text from es.append_to_stream($1, $2, $3::jsonb)',
+          [streamId, typeof expected === 'bigint' ? expected.toString() : expected, payload],
+        );
+        const row = rows[0];
+        if (row === undefined) throw new Error('append_to_stream returned no row');
+        wakeups.notify();
+        return { nextExpectedRevision: BigInt(row.revision), position: encodePosition(BigInt(row.tx_id), BigInt(row.seq)) };
+      } catch (err) {
+        throw mapAppendError(err, streamId, expected);
+      }
+    },
+
+    async readStream(streamId, readOptions: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+      validateStreamId(streamId);
+      const maxCount = validateMaxCount(readOptions.maxCount) ?? maxCountCap;
+      const backwards = readOptions.direction === 'backwards';
+      const from = readOptions.from ?? (backwards ? 'end' : 'start');
+      if (typeof from === 'bigint') validateExpectedRevision(from, 'from');
+      const bound = from === 'start' ? '0' : from === 'end' ? String(2n ** 62n) : from.toString();
+      const { rows } = await pool.query<MaybeEventRow & { tombstoned: boolean }>(
+        `select s.tombstoned, page.* from es.streams s left join lateral (
+           select ${eventColumns} from es.events e
+            where e.stream_id = s.stream_id and e.revision >= s.truncate_before
+              and e.revision ${backwards ? '<=' : '>='} $2::bigint
+            order by e.revision ${backwards ? 'desc' : 'asc'} limit $3
+         ) page on true
+         where s.stream_id = $1`,
+        [streamId, bound, maxCount],
+      );
+      if (rows[0]?.tombstoned === true) throw new StreamDeletedError(streamId);
+      return toRecordedEvents(rows);
+    },
+
+    async readAll(readOptions: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+      const maxCount = validateMaxCount(readOptions.maxCount) ?? maxCountCap;
+      const direction = readOptions.direction ?? 'forwards';
+      const from = readOptions.from ?? (direction === 'forwards' ? 'start' : 'end');
+      if ((direction === 'forwards' && from === 'end') || (direction === 'backwards' && from === 'start') || maxCount === 0) return [];
+      const query = readAllQuery(from, direction, maxCount, readOptions.filter);
+      const { rows } = await pool.query<MaybeEventRow>(query.text, query.values);
+      return toRecordedEvents(rows);
+    },
+
+    subscribeToAll(subscribeOptions) {
+      return subscribe(pool, wakeups, subscribeOptions, settings);
+    },
+
+    async deleteStream(streamId, deleteOptions = {}): Promise<void> {
+      validateStreamId(streamId);
+      const expected = validateExpectedRevision(deleteOptions.expectedRevision);
+      const tombstone = deleteOptions.mode === 'tombstone';
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        const { rows } = await client.query<{ revision: string; truncate_before: string; tombstoned: boolean }>(
+          'select revision::text, truncate_before::text, tombstoned from es.streams where stream_id = $1 for update',
+          [streamId],
+        );
+        const stream = rows[0];
+        if (stream?.tombstoned === true) throw new StreamDeletedError(streamId);
+        const revision = BigInt(stream?.revision ?? '-1');
+        const exists = stream !== undefined && revision >= BigInt(stream.truncate_before);
+        const actual = exists ? revision : undefined;
+        const ok =
+          expected === 'any' ||
+          (expected === 'no_stream' && !exists) ||
+          (expected === 'stream_exists' && exists) ||
+          (typeof expected === 'bigint' && actual === expected);
+        if (!ok) throw new ConcurrencyError(streamId, expected, actual);
+        await client.query(
+          `insert into es.streams (stream_id, revision, truncate_before, tombstoned) values ($1, -1, 0, $2)
+           on conflict (stream_id) do update set truncate_before = es.streams.revision + 1, tombstoned = excluded.tombstoned`,
+          [streamId, tombstone],
+        );
+        await client.query('commit');
+      } catch (err) {
+        await client.query('rollback').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+
+    async headPosition(): Promise<Position | undefined> {
+      const [last] = await store.readAll({ direction: 'backwards', maxCount: 1 });
+      return last?.position;
+    },
+
+    async close(): Promise<void> {
+      await wakeups.close();
+      await pool.end();
+    },
+  };
+  return store;
+}
+
+function mapAppendError(err: unknown, streamId: string, expected: ReturnType<typeof validateExpectedRevision>): unknown {
+  if (!(err instanceof pg.DatabaseError)) return err;
+  switch (err.code) {
+    case sqlState.concurrency:
+      return new ConcurrencyError(streamId, expected, err.detail === undefined || err.detail === '' ? undefined : BigInt(err.detail));
+    case sqlState.streamDeleted:
+      return new StreamDeletedError(streamId);
+    case sqlState.eventIdReused: {
+      const [eventId = '?', at = '?'] = (err.detail ?? '').split(' ');
+      return new EventIdReusedError(streamId, eventId, `already at ${at}`);
+    }
+    case '23505':
+      // Same new event ids appended concurrently to two streams: the loser hits the unique index.
+      if (err.constraint === 'events_event_id') return new EventIdReusedError(streamId, '?', 'written concurrently by another append');
+      return err;
+    default:
+      return err;
+  }
+}
