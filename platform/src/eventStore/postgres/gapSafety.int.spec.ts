@@ -66,7 +66,9 @@ describeWith('postgres', 'PostgreSQL event store gap safety', (use) => {
         const controller = new AbortController();
         const budget = 5 + Math.floor(rand() * 40);
         let taken = 0;
-        const deadline = setTimeout(() => controller.abort(), 200);
+        const deadline = setTimeout(() => {
+          controller.abort();
+        }, 200);
         for await (const item of s.subscribeToAll({ from: resumeFrom, filter: { streamPrefixes: [prefix] }, signal: controller.signal })) {
           if (item.kind === 'event') seen.push({ id: item.event.metadata.eventId, position: item.event.position });
           resumeFrom = item.kind === 'event' ? item.event.position : item.position;
