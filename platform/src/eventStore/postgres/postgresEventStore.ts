@@ -40,7 +40,7 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
   }
   const wakeups = new Wakeups({ connectionString: options.connectionString });
   const limits = options.limits ?? defaultLimits;
-  const settings: SubscriptionSettings = { batchSize: 1_000, pollIntervalMs: 500, ...options.subscription };
+  const settings: SubscriptionSettings = { batchSize: 1_000, pollIntervalMs: 500, maxRetries: 20, ...options.subscription };
 
   const store: EventStore = {
     async appendToStream(streamId, events, appendOptions): Promise<AppendResult> {

@@ -10,6 +10,8 @@ export interface SubscriptionSettings {
   readonly batchSize: number;
   /** Longest wait without a notification before polling (the fallback for writers that do not NOTIFY). */
   readonly pollIntervalMs: number;
+  /** Consecutive failed reads (server down) waited out before the subscription fails. */
+  readonly maxRetries: number;
 }
 
 type PageRow = MaybeEventRow & { snapshot_xmin: string };
@@ -30,9 +32,21 @@ export async function* subscribe(
   let checkpointed: Position | undefined;
   let idleWaits = 0;
   await wakeups.listen().catch(() => undefined);
+  let failures = 0;
   while (!aborted()) {
     const generation = wakeups.generation;
-    const { events, xmin } = await page(pool, position, settings.batchSize, filter);
+    let result: Awaited<ReturnType<typeof page>>;
+    try {
+      result = await page(pool, position, settings.batchSize, filter);
+      failures = 0;
+    } catch (err) {
+      // A restarting or unreachable server is waited out from the same position; anything else is a bug to surface.
+      if (!isTransient(err) || failures >= settings.maxRetries) throw err;
+      failures += 1;
+      await wakeups.wait(Math.min(5_000, 100 * 2 ** failures) * (0.5 + Math.random() / 2), signal);
+      continue;
+    }
+    const { events, xmin } = result;
     for (const event of events) {
       if (aborted()) return;
       yield { kind: 'event', event };
@@ -72,4 +86,13 @@ async function page(pool: pg.Pool, from: Position, limit: number, filter?: Event
 async function boundary(pool: pg.Pool): Promise<Position> {
   const { rows } = await pool.query<{ xmin: string }>('select pg_snapshot_xmin(pg_current_snapshot())::text as xmin');
   return positionBefore(BigInt(rows[0]?.xmin ?? '1'));
+}
+
+const transientCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '53300']);
+
+function isTransient(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && (transientCodes.has(code) || code.startsWith('08'))) return true;
+  return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(err.message);
 }
