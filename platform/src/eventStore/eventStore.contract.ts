@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import { describeAppendAndRead } from './contract/appendAndRead.js';
-import { createContext } from './contract/context.js';
+import { createContext, type EventStoreCapabilities } from './contract/context.js';
 import { describeDeletionAndValidation } from './contract/deletionAndValidation.js';
 import { describeSubscriptions } from './contract/subscriptions.js';
 import type { EventStore } from './types.js';
@@ -10,7 +10,10 @@ import type { EventStore } from './types.js';
  * the backend's server is resolved and isolated; it writes only streams under a prefix of its own, so it can run
  * against a shared server.
  */
-export function describeEventStore(factory: () => Promise<EventStore>): void {
+export function describeEventStore(
+  factory: () => Promise<EventStore>,
+  capabilities: EventStoreCapabilities = { rejectsEventIdReuse: true },
+): void {
   describe('event store contract', () => {
     let store: EventStore | undefined;
     beforeAll(async () => {
@@ -22,7 +25,7 @@ export function describeEventStore(factory: () => Promise<EventStore>): void {
     const context = createContext(() => {
       if (store === undefined) throw new Error('store used before beforeAll');
       return store;
-    });
+    }, capabilities);
     describeAppendAndRead(context);
     describeSubscriptions(context);
     describeDeletionAndValidation(context);

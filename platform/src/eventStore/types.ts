@@ -16,7 +16,10 @@ export interface EventMetadata {
   readonly occurredAt: string;
 }
 
-export interface NewEvent<Type extends string = string, Data extends JsonValue = JsonValue> {
+/** Event data is always a JSON object (the envelope of DESIGN.md §4). */
+export type JsonObject = { readonly [key: string]: JsonValue };
+
+export interface NewEvent<Type extends string = string, Data extends JsonObject = JsonObject> {
   readonly type: Type;
   readonly data: Data;
   readonly metadata: EventMetadata;
@@ -28,7 +31,7 @@ export interface NewEvent<Type extends string = string, Data extends JsonValue =
  */
 export type Position = string & { readonly __brand: 'Position' };
 
-export interface RecordedEvent<Type extends string = string, Data extends JsonValue = JsonValue> extends NewEvent<Type, Data> {
+export interface RecordedEvent<Type extends string = string, Data extends JsonObject = JsonObject> extends NewEvent<Type, Data> {
   readonly streamId: string;
   /** 0-based revision within the stream. */
   readonly revision: bigint;

@@ -66,6 +66,7 @@ function validateEvent(event: unknown, at: string, limits: EventStoreLimits): Se
   const { type, data, metadata } = event as Partial<NewEvent>;
   if (typeof type !== 'string' || type.trim() === '' || type.length > 256)
     throw new EventStoreValidationError(`${at}.type`, 'must be a non-empty string of at most 256 characters');
+  if (!isRecord(data)) throw new EventStoreValidationError(`${at}.data`, 'must be a JSON object');
   assertJson(data, `${at}.data`, new Set());
   if (!isRecord(metadata)) throw new EventStoreValidationError(`${at}.metadata`, 'must be an object');
   if (typeof metadata.eventId !== 'string' || !uuid.test(metadata.eventId))

@@ -9,3 +9,5 @@ export {
   type InfraKind,
   type InfraResolution,
 } from './resolveInfra.js';
+export { describeEventStore } from '../eventStore/eventStore.contract.js';
+export type { EventStoreCapabilities } from '../eventStore/contract/context.js';

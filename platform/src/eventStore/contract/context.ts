@@ -1,21 +1,31 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { EventMetadata, EventStore, JsonValue, NewEvent, RecordedEvent, SubscriptionItem } from '../types.js';
+import type { EventMetadata, EventStore, JsonObject, NewEvent, RecordedEvent, SubscriptionItem } from '../types.js';
 
 /** What each part of the contract suite gets: the store under test and names no other suite uses. */
+/** What a backend cannot promise, stated once so the suite asserts the weaker guarantee instead. */
+export interface EventStoreCapabilities {
+  /**
+   * A different event reusing an id is refused. EventStoreDB dedupes on ids alone: a changed event at the same
+   * place returns the original result and writes nothing, and the same id in another stream is written again.
+   */
+  readonly rejectsEventIdReuse: boolean;
+}
+
 export interface ContractContext {
   readonly store: () => EventStore;
+  readonly capabilities: EventStoreCapabilities;
   /** Unique to this run of the suite; every stream it writes starts with it. */
   readonly prefix: string;
   /** A fresh stream name under the prefix. */
   readonly stream: (name: string) => string;
 }
 
-export function createContext(store: () => EventStore): ContractContext {
+export function createContext(store: () => EventStore, capabilities: EventStoreCapabilities): ContractContext {
   const prefix = `contract${randomBytes(4).toString('hex')}-`;
-  return { store, prefix, stream: (name) => `${prefix}${name}-${randomBytes(3).toString('hex')}` };
+  return { store, capabilities, prefix, stream: (name) => `${prefix}${name}-${randomBytes(3).toString('hex')}` };
 }
 
-export function newEvent(type: string, data: JsonValue = {}, metadata: Partial<EventMetadata> = {}): NewEvent {
+export function newEvent(type: string, data: JsonObject = {}, metadata: Partial<EventMetadata> = {}): NewEvent {
   return {
     type,
     data,

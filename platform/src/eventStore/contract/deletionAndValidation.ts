@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConcurrencyError, EventStoreValidationError, StreamDeletedError } from '../errors.js';
-import type { JsonValue, NewEvent } from '../types.js';
+import type { JsonObject, NewEvent } from '../types.js';
 import { newEvent, type ContractContext } from './context.js';
 
 export function describeDeletionAndValidation({ store, stream }: ContractContext): void {
@@ -36,10 +36,11 @@ export function describeDeletionAndValidation({ store, stream }: ContractContext
       ['an empty stream name', () => ['', [newEvent('A')]]],
       ['no events', (s) => [s, []]],
       ['an empty event type', (s) => [s, [newEvent('')]]],
-      ['a bigint in data', (s) => [s, [newEvent('A', { n: 1n } as unknown as JsonValue)]]],
-      ['a function in data', (s) => [s, [newEvent('A', { f: () => 1 } as unknown as JsonValue)]]],
-      ['a Date in data', (s) => [s, [newEvent('A', { at: new Date() } as unknown as JsonValue)]]],
+      ['a bigint in data', (s) => [s, [newEvent('A', { n: 1n } as unknown as JsonObject)]]],
+      ['a function in data', (s) => [s, [newEvent('A', { f: () => 1 } as unknown as JsonObject)]]],
+      ['a Date in data', (s) => [s, [newEvent('A', { at: new Date() } as unknown as JsonObject)]]],
       ['NaN in data', (s) => [s, [newEvent('A', { n: Number.NaN })]]],
+      ['data that is not an object', (s) => [s, [newEvent('A', [1, 2] as unknown as JsonObject)]]],
       ['a cycle in data', (s) => [s, [newEvent('A', cyclic())]]],
       ['an event over the size limit', (s) => [s, [newEvent('A', { blob: 'x'.repeat(1024 * 1024 + 1) })]]],
       ['an event id that is not a UUID', (s) => [s, [newEvent('A', {}, { eventId: 'nope' })]]],
@@ -59,8 +60,8 @@ export function describeDeletionAndValidation({ store, stream }: ContractContext
   });
 }
 
-function cyclic(): JsonValue {
+function cyclic(): JsonObject {
   const node: Record<string, unknown> = { name: 'loop' };
   node.self = node;
-  return node as JsonValue;
+  return node as JsonObject;
 }

@@ -1,5 +1,5 @@
 import { encodePosition } from '../position.js';
-import type { EventMetadata, JsonValue, RecordedEvent } from '../types.js';
+import type { EventMetadata, JsonObject, RecordedEvent } from '../types.js';
 
 /** Columns every read selects, in this order; tx_id as text because node-postgres has no xid8 parser. */
 export const eventColumns =
@@ -11,7 +11,7 @@ export interface EventRow {
   stream_id: string;
   revision: string;
   type: string;
-  data: JsonValue;
+  data: JsonObject;
   metadata: EventMetadata;
   recorded_at: Date;
 }
