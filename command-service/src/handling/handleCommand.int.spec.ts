@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import { createEventStore, HttpProblem, type EventStore, type RecordedEvent } from '@orderflow/platform';
+import { describeWith } from '@orderflow/platform/testing';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { deterministicUuid, handleCommand, type DeciderLike } from './handleCommand.js';
+
+// A tiny capped counter as the decider under test: the handler's behaviour, not a domain's, is what is checked.
+type Event = { type: 'Incremented'; data: { by: number } };
+type Command = { type: 'Increment'; by: number; cap: number };
+const counter: DeciderLike<number, Command, Event> = {
+  initialState: () => 0,
+  evolve: (state, event) => state + event.data.by,
+  decide: (command, state) => (state + command.by > command.cap ? [] : [{ type: 'Incremented', data: { by: command.by } }]),
+};
+const options = {
+  parse: (e: RecordedEvent) => ({ type: 'Incremented', data: { by: Number(e.data.by) } }) as Event,
+  schemaVersionOf: () => 1,
+};
+const context = () => ({ commandId: randomUUID(), actor: 'test:handler', now: '2026-11-21T12:00:00.000Z' });
+
+describeWith('postgres', 'handleCommand', (use) => {
+  let store: EventStore;
+  beforeAll(async () => {
+    store = await createEventStore({ databaseUrl: use().url });
+  });
+  afterAll(async () => {
+    await store.close();
+  });
+
+  it('re-decides on conflict: 20 concurrent commands on one stream all land, in a consistent state', async () => {
+    const stream = `counter-${randomUUID()}`;
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => handleCommand(store, stream, counter, { type: 'Increment', by: 1, cap: 100 }, context(), options)),
+    );
+    expect(results.every((r) => r.events.length === 1)).toBe(true);
+    expect(Math.max(...results.map((r) => r.attempts))).toBeGreaterThan(1);
+    const events = await store.readStream(stream);
+    expect(events).toHaveLength(20);
+    expect(events.at(-1)?.metadata).toMatchObject({ actor: 'test:handler', occurredAt: '2026-11-21T12:00:00.000Z', schemaVersion: 1 });
+  });
+
+  it('re-decides against the new state, so a cap holds under contention', async () => {
+    const stream = `counter-${randomUUID()}`;
+    await Promise.all(
+      Array.from({ length: 15 }, () => handleCommand(store, stream, counter, { type: 'Increment', by: 1, cap: 10 }, context(), options)),
+    );
+    expect(await store.readStream(stream)).toHaveLength(10);
+  });
+
+  it('answers If-Match with a 412 when the stream moved, without retrying', async () => {
+    const stream = `counter-${randomUUID()}`;
+    const first = await handleCommand(store, stream, counter, { type: 'Increment', by: 1, cap: 10 }, context(), options);
+    expect(first.revision).toBe(0n);
+    const ok = await handleCommand(store, stream, counter, { type: 'Increment', by: 1, cap: 10 }, context(), { ...options, ifMatch: 0n });
+    expect(ok.revision).toBe(1n);
+    const stale = await handleCommand(store, stream, counter, { type: 'Increment', by: 1, cap: 10 }, context(), {
+      ...options,
+      ifMatch: 0n,
+    }).catch((e: unknown) => e);
+    expect(stale).toBeInstanceOf(HttpProblem);
+    expect(stale).toMatchObject({ status: 412, code: 'precondition_failed' });
+  });
+
+  it('makes a replayed command idempotent in the store through deterministic event ids', async () => {
+    const stream = `counter-${randomUUID()}`;
+    const ctx = context();
+    const first = await handleCommand(store, stream, counter, { type: 'Increment', by: 1, cap: 10 }, ctx, options);
+    const ids = (await store.readStream(stream)).map((e) => e.metadata.eventId);
+    expect(ids).toEqual([deterministicUuid(`${ctx.commandId}\n${stream}\n0`)]);
+    expect(deterministicUuid('x')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(first.position).toBeDefined();
+  });
+});

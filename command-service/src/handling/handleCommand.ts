@@ -1,0 +1,114 @@
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  ConcurrencyError,
+  HttpProblem,
+  type EventStore,
+  type JsonObject,
+  type NewEvent,
+  type Position,
+  type RecordedEvent,
+} from '@orderflow/platform';
+
+/** The shape of a decider (STYLE.md); structural, so any aggregate of domain/ fits. */
+export interface DeciderLike<State, Command, Event extends { readonly type: string; readonly data: JsonObject }> {
+  decide(command: Command, state: State): readonly Event[];
+  evolve(state: State, event: Event): State;
+  initialState(): State;
+}
+
+/** Who and what a command is, carried into every event's metadata. */
+export interface CommandContext {
+  /** Stable across retries of the same request (derived from its idempotency key when there is one). */
+  readonly commandId: string;
+  readonly actor: string;
+  readonly now: string;
+  readonly correlationId?: string;
+  readonly causationId?: string;
+  readonly traceparent?: string;
+}
+
+export interface HandleOptions<Event> {
+  /** Turns a stored event back into a domain event (upcast + parse at the edge, STYLE.md). */
+  readonly parse: (recorded: RecordedEvent) => Event;
+  readonly schemaVersionOf: (type: string) => number;
+  /** `If-Match`: the stream revision the caller last saw; a mismatch is a 412, never retried. */
+  readonly ifMatch?: bigint;
+  readonly maxAttempts?: number;
+}
+
+export interface HandleResult<Event> {
+  readonly events: readonly Event[];
+  /** Last revision of the stream after the command (`undefined` when it still does not exist). */
+  readonly revision: bigint | undefined;
+  /** Consistency token: position of the last event appended (or of the stream's last event when none was). */
+  readonly position: Position | undefined;
+  readonly attempts: number;
+}
+
+/**
+ * Load → decide → append with the loaded revision. A concurrency conflict reloads and decides again, a bounded
+ * number of times with jittered backoff. Event ids derive from the command id, so a replayed command's events
+ * deduplicate in the store.
+ */
+export async function handleCommand<State, Command, Event extends { readonly type: string; readonly data: JsonObject }>(
+  store: EventStore,
+  streamId: string,
+  decider: DeciderLike<State, Command, Event>,
+  command: Command,
+  context: CommandContext,
+  options: HandleOptions<Event>,
+): Promise<HandleResult<Event>> {
+  const maxAttempts = options.maxAttempts ?? 8;
+  for (let attempt = 1; ; attempt++) {
+    const recorded = await store.readStream(streamId);
+    const state = recorded.map(options.parse).reduce((s, e) => decider.evolve(s, e), decider.initialState());
+    const last = recorded.at(-1);
+    if (options.ifMatch !== undefined && last?.revision !== options.ifMatch)
+      throw new HttpProblem(412, 'precondition_failed', 'Precondition failed', 'The resource changed since the revision in If-Match.', {
+        currentRevision: last === undefined ? null : String(last.revision),
+      });
+    const events = decider.decide(command, state);
+    if (events.length === 0) return { events, revision: last?.revision, position: last?.position, attempts: attempt };
+    try {
+      const result = await store.appendToStream(
+        streamId,
+        events.map((e, i) => toNewEvent(e, i, streamId, context, options.schemaVersionOf(e.type))),
+        { expectedRevision: last?.revision ?? 'no_stream' },
+      );
+      return { events, revision: result.nextExpectedRevision, position: result.position, attempts: attempt };
+    } catch (err) {
+      if (!(err instanceof ConcurrencyError) || options.ifMatch !== undefined || attempt >= maxAttempts) throw err;
+      await sleep(Math.random() * 5 * 2 ** Math.min(attempt, 6));
+    }
+  }
+}
+
+function toNewEvent(
+  event: { readonly type: string; readonly data: JsonObject },
+  index: number,
+  streamId: string,
+  context: CommandContext,
+  schemaVersion: number,
+): NewEvent {
+  return {
+    type: event.type,
+    data: event.data,
+    metadata: {
+      eventId: deterministicUuid(`${context.commandId}\n${streamId}\n${index}`),
+      schemaVersion,
+      occurredAt: context.now,
+      actor: context.actor,
+      ...(context.correlationId === undefined ? {} : { correlationId: context.correlationId }),
+      ...(context.causationId === undefined ? {} : { causationId: context.causationId }),
+      ...(context.traceparent === undefined ? {} : { traceparent: context.traceparent }),
+    },
+  };
+}
+
+/** A UUID (version 8, RFC 9562 custom) derived from a name: the same command step always gets the same id. */
+export function deterministicUuid(name: string): string {
+  const hex = createHash('sha256').update(name).digest('hex');
+  const variant = ((Number.parseInt(hex.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
