@@ -9,4 +9,13 @@ export * from './eventStore/index.js';
 export { migrate, type Migration, type MigrationResult } from './postgres/migrate.js';
 export { requireRole, roles, signToken, createTokenVerifier, type AuthConfig, type Principal, type Role } from './http/auth.js';
 export { createHttpApp, type HttpApp, type HttpAppOptions } from './http/createHttpApp.js';
-export { HttpProblem, installProblemHandler, problemContentType, type ErrorMapper, type ProblemBody } from './http/problem.js';
+export {
+  HttpProblem,
+  installProblemHandler,
+  problemContentType,
+  resolveProblem,
+  toProblemBody,
+  eventStoreErrorMapper,
+  type ErrorMapper,
+  type ProblemBody,
+} from './http/problem.js';

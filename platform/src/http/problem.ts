@@ -79,6 +79,24 @@ export function toProblemBody(problem: HttpProblem, instance?: string): ProblemB
   };
 }
 
+/** The problem an error stands for, or `undefined` when it is unexpected (a 500). */
+export function resolveProblem(error: unknown, mappers: readonly ErrorMapper[] = [eventStoreErrorMapper]): HttpProblem | undefined {
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const errors = error.validation.map((v) => ({
+      path: `${error.validationContext ?? 'body'}${v.instancePath.replaceAll('/', '.')}`,
+      message: v.message ?? 'invalid',
+    }));
+    return new HttpProblem(400, 'validation_failed', 'Invalid request', `${errors.length} invalid field(s)`, { errors });
+  }
+  if (error instanceof HttpProblem) return error;
+  const mapped = mappers.reduce<HttpProblem | undefined>((found, map) => found ?? map(error), undefined);
+  return mapped ?? (isFastifyError(error) ? fastifyClientProblem(error) : undefined);
+}
+
+function isFastifyError(error: unknown): error is FastifyError {
+  return error instanceof Error && 'statusCode' in error;
+}
+
 /**
  * One error handler per service (STYLE.md): validation errors name each field, known errors keep their status and
  * code, anything else is a 500 that says nothing of the internals (and is logged with its stack).
@@ -86,15 +104,7 @@ export function toProblemBody(problem: HttpProblem, instance?: string): ProblemB
 export function installProblemHandler(app: FastifyInstance, mappers: readonly ErrorMapper[] = []): void {
   const all = [...mappers, eventStoreErrorMapper];
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    let problem: HttpProblem | undefined;
-    if (hasZodFastifySchemaValidationErrors(error)) {
-      const errors = error.validation.map((v) => ({
-        path: `${error.validationContext ?? 'body'}${v.instancePath.replaceAll('/', '.')}`,
-        message: v.message ?? 'invalid',
-      }));
-      problem = new HttpProblem(400, 'validation_failed', 'Invalid request', `${errors.length} invalid field(s)`, { errors });
-    } else if (error instanceof HttpProblem) problem = error;
-    else problem = all.reduce<HttpProblem | undefined>((found, map) => found ?? map(error), undefined) ?? fastifyClientProblem(error);
+    let problem = resolveProblem(error, all);
     if (problem === undefined) {
       request.log.error({ err: error }, 'unhandled error');
       problem = new HttpProblem(500, 'internal_error', 'Internal server error', 'Something went wrong on our side; it has been logged.');
