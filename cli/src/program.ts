@@ -1,10 +1,12 @@
 import { Command } from 'commander';
 import { startCommand } from './commands/start.js';
+import { tokenCommand } from './commands/token.js';
 
 /** The `orderflow` command line; each subcommand lives in commands/. */
 export function createProgram(): Command {
   return new Command('orderflow')
     .description('orderflow: an event-sourced order engine for scarce stock')
     .showHelpAfterError()
-    .addCommand(startCommand());
+    .addCommand(startCommand())
+    .addCommand(tokenCommand());
 }

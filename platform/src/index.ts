@@ -19,3 +19,4 @@ export {
   type ErrorMapper,
   type ProblemBody,
 } from './http/problem.js';
+export { configSchema, developmentJwtSecret, loadConfig, type Config } from './config.js';
