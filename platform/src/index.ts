@@ -20,3 +20,4 @@ export {
   type ProblemBody,
 } from './http/problem.js';
 export { configSchema, developmentJwtSecret, loadConfig, type Config } from './config.js';
+export { createLogger } from './logger.js';
