@@ -1,2 +1,2 @@
-// Public surface of this package; filled by the issues that build it (see README.md).
-export {};
+export { buildCommandApp, type CommandAppDeps } from './app.js';
+export { deterministicUuid, handleCommand, type CommandContext, type DeciderLike, type HandleResult } from './handling/handleCommand.js';

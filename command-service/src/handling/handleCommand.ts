@@ -10,8 +10,14 @@ import {
   type RecordedEvent,
 } from '@orderflow/platform';
 
+/** What a decider emits: a type and plain data (checked as JSON by the store before anything is written). */
+export interface DomainEvent {
+  readonly type: string;
+  readonly data: object;
+}
+
 /** The shape of a decider (STYLE.md); structural, so any aggregate of domain/ fits. */
-export interface DeciderLike<State, Command, Event extends { readonly type: string; readonly data: JsonObject }> {
+export interface DeciderLike<State, Command, Event extends DomainEvent> {
   decide(command: Command, state: State): readonly Event[];
   evolve(state: State, event: Event): State;
   initialState(): State;
@@ -51,7 +57,7 @@ export interface HandleResult<Event> {
  * number of times with jittered backoff. Event ids derive from the command id, so a replayed command's events
  * deduplicate in the store.
  */
-export async function handleCommand<State, Command, Event extends { readonly type: string; readonly data: JsonObject }>(
+export async function handleCommand<State, Command, Event extends DomainEvent>(
   store: EventStore,
   streamId: string,
   decider: DeciderLike<State, Command, Event>,
@@ -84,16 +90,11 @@ export async function handleCommand<State, Command, Event extends { readonly typ
   }
 }
 
-function toNewEvent(
-  event: { readonly type: string; readonly data: JsonObject },
-  index: number,
-  streamId: string,
-  context: CommandContext,
-  schemaVersion: number,
-): NewEvent {
+function toNewEvent(event: DomainEvent, index: number, streamId: string, context: CommandContext, schemaVersion: number): NewEvent {
   return {
     type: event.type,
-    data: event.data,
+    // Domain event data are zod-typed objects; the store validates them as JSON at run time.
+    data: event.data as JsonObject,
     metadata: {
       eventId: deterministicUuid(`${context.commandId}\n${streamId}\n${index}`),
       schemaVersion,

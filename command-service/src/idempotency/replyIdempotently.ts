@@ -1,5 +1,7 @@
 import { HttpProblem, problemContentType, resolveProblem, toProblemBody, type ErrorMapper } from '@orderflow/platform';
+import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { deterministicUuid } from '../handling/handleCommand.js';
 import { requestHash, type IdempotencyStore, type StoredResponse } from './idempotencyStore.js';
 
 export interface CommandReply {
@@ -17,7 +19,7 @@ export interface IdempotencyOptions {
   readonly mappers: readonly ErrorMapper[];
 }
 
-const keyPattern = /^[\w.:-]{1,255}$/;
+const keyPattern = /^[\x21-\x7E]{1,255}$/;
 
 /**
  * Runs a command under the request's `Idempotency-Key` (Stripe's semantics) and sends its reply. Client errors are
@@ -40,10 +42,10 @@ export async function replyIdempotently(
         'Idempotency-Key required',
         'Send an Idempotency-Key header (a UUID is fine).',
       );
-    return send(reply, toStored(await run(request.id)), false);
+    return send(reply, toStored(await run(randomUUID())), false);
   }
   if (!keyPattern.test(key))
-    throw new HttpProblem(400, 'invalid_idempotency_key', 'Invalid Idempotency-Key', 'At most 255 of [A-Za-z0-9_.:-].');
+    throw new HttpProblem(400, 'invalid_idempotency_key', 'Invalid Idempotency-Key', 'At most 255 printable ASCII characters, no spaces.');
   const hash = requestHash(request.method, request.routeOptions.url ?? request.url, { params: request.params, body: request.body });
   const claim = await options.store.claim(options.caller, key, hash);
   switch (claim.kind) {
@@ -58,7 +60,7 @@ export async function replyIdempotently(
   }
   let response: StoredResponse;
   try {
-    response = toStored(await run(`${options.caller}:${key}`));
+    response = toStored(await run(deterministicUuid(`${options.caller}\n${key}`)));
   } catch (err) {
     const problem = resolveProblem(err, options.mappers);
     if (problem === undefined || problem.status >= 500) {
