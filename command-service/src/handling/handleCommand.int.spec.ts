@@ -27,11 +27,17 @@ describeWith('postgres', 'handleCommand', (use) => {
     await store.close();
   });
 
-  it('re-decides on conflict: 20 concurrent commands on one stream all land, in a consistent state', async () => {
+  it('re-decides on conflict: 20 concurrent commands from four "processes" on one stream all land', async () => {
     const stream = `counter-${randomUUID()}`;
+    // Separate store instances stand for separate processes: within one, commands on a stream are queued.
+    const others = await Promise.all([1, 2, 3].map(() => createEventStore({ databaseUrl: use().url })));
+    const stores = [store, ...others];
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => handleCommand(store, stream, counter, { type: 'Increment', by: 1, cap: 100 }, context(), options)),
+      Array.from({ length: 20 }, (_, i) =>
+        handleCommand(stores[i % stores.length] ?? store, stream, counter, { type: 'Increment', by: 1, cap: 100 }, context(), options),
+      ),
     );
+    await Promise.all(others.map((s) => s.close()));
     expect(results.every((r) => r.events.length === 1)).toBe(true);
     expect(Math.max(...results.map((r) => r.attempts))).toBeGreaterThan(1);
     const events = await store.readStream(stream);

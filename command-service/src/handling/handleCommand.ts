@@ -65,28 +65,104 @@ export async function handleCommand<State, Command, Event extends DomainEvent>(
   context: CommandContext,
   options: HandleOptions<Event>,
 ): Promise<HandleResult<Event>> {
-  const maxAttempts = options.maxAttempts ?? 8;
+  // One command at a time per stream in this process: a hot stream (a drop's SKU) is then contended only across
+  // processes, instead of every concurrent request re-deciding against every other one.
+  return serialised(store, streamId, () => decideAndAppend(store, streamId, decider, command, context, options));
+}
+
+async function decideAndAppend<State, Command, Event extends DomainEvent>(
+  store: EventStore,
+  streamId: string,
+  decider: DeciderLike<State, Command, Event>,
+  command: Command,
+  context: CommandContext,
+  options: HandleOptions<Event>,
+): Promise<HandleResult<Event>> {
+  const maxAttempts = options.maxAttempts ?? 16;
+  const cache = cacheOf<State>(store);
   for (let attempt = 1; ; attempt++) {
-    const recorded = await store.readStream(streamId);
-    const state = recorded.map(options.parse).reduce((s, e) => decider.evolve(s, e), decider.initialState());
+    // Start from the cached fold and read only what was appended since (by anyone).
+    const cached = cache.get(streamId);
+    const from = cached === undefined ? 0n : cached.revision + 1n;
+    const recorded = await store.readStream(streamId, { from });
+    let state = cached?.state ?? decider.initialState();
+    for (const r of recorded) state = decider.evolve(state, options.parse(r));
     const last = recorded.at(-1);
-    if (options.ifMatch !== undefined && last?.revision !== options.ifMatch)
+    const revision = last?.revision ?? cached?.revision;
+    const position = last?.position ?? cached?.position;
+    if (revision !== undefined && position !== undefined) remember(cache, streamId, { state, revision, position });
+    if (options.ifMatch !== undefined && revision !== options.ifMatch)
       throw new HttpProblem(412, 'precondition_failed', 'Precondition failed', 'The resource changed since the revision in If-Match.', {
-        currentRevision: last === undefined ? null : String(last.revision),
+        currentRevision: revision === undefined ? null : String(revision),
       });
     const events = decider.decide(command, state);
-    if (events.length === 0) return { events, revision: last?.revision, position: last?.position, attempts: attempt };
+    if (events.length === 0) return { events, revision, position, attempts: attempt };
     try {
       const result = await store.appendToStream(
         streamId,
         events.map((e, i) => toNewEvent(e, i, streamId, context, options.schemaVersionOf(e.type))),
-        { expectedRevision: last?.revision ?? 'no_stream' },
+        { expectedRevision: revision ?? 'no_stream' },
       );
+      remember(cache, streamId, {
+        state: events.reduce((s, e) => decider.evolve(s, e), state),
+        revision: result.nextExpectedRevision,
+        position: result.position,
+      });
       return { events, revision: result.nextExpectedRevision, position: result.position, attempts: attempt };
     } catch (err) {
+      cache.delete(streamId);
       if (!(err instanceof ConcurrencyError) || options.ifMatch !== undefined || attempt >= maxAttempts) throw err;
       await sleep(Math.random() * 5 * 2 ** Math.min(attempt, 6));
     }
+  }
+}
+
+interface CachedFold<State> {
+  readonly state: State;
+  readonly revision: bigint;
+  readonly position: Position;
+}
+
+const maxCachedStreams = 10_000;
+const caches = new WeakMap<EventStore, Map<string, CachedFold<unknown>>>();
+const queues = new WeakMap<EventStore, Map<string, Promise<unknown>>>();
+
+function cacheOf<State>(store: EventStore): Map<string, CachedFold<State>> {
+  let cache = caches.get(store);
+  if (cache === undefined) {
+    cache = new Map();
+    caches.set(store, cache);
+  }
+  return cache as Map<string, CachedFold<State>>;
+}
+
+/** Least recently written streams leave first (Map keeps insertion order). */
+function remember<State>(cache: Map<string, CachedFold<State>>, streamId: string, fold: CachedFold<State>): void {
+  cache.delete(streamId);
+  cache.set(streamId, fold);
+  if (cache.size > maxCachedStreams) {
+    const oldest = cache.keys().next().value;
+    if (oldest !== undefined) cache.delete(oldest);
+  }
+}
+
+async function serialised<T>(store: EventStore, streamId: string, work: () => Promise<T>): Promise<T> {
+  let byStream = queues.get(store);
+  if (byStream === undefined) {
+    byStream = new Map();
+    queues.set(store, byStream);
+  }
+  const previous = byStream.get(streamId) ?? Promise.resolve();
+  const current = previous.then(work, work);
+  const settled = current.then(
+    () => undefined,
+    () => undefined,
+  );
+  byStream.set(streamId, settled);
+  try {
+    return await current;
+  } finally {
+    if (byStream.get(streamId) === settled) byStream.delete(streamId);
   }
 }
 
