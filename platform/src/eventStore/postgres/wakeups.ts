@@ -74,6 +74,8 @@ export class Wakeups {
   }
 
   #connection(): Promise<pg.Client> {
+    // A NOTIFY scheduled by the last append may run after close: it must not open a connection that nobody ends.
+    if (this.#closed) return Promise.reject(new Error('wakeups closed'));
     if (this.#client !== undefined) return Promise.resolve(this.#client);
     this.#connecting ??= (async () => {
       const client = new pg.Client(this.config);
