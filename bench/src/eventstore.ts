@@ -1,0 +1,115 @@
+import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { readInfraEnv } from '@orderflow/platform';
+import { createScratchDatabase, withAdmin } from './database.js';
+import { defaultConfig, phases, type BenchConfig } from './eventstore/config.js';
+import type { StoreFigures } from './eventstore/figures.js';
+import { report } from './eventstore/report.js';
+import { round } from './stats.js';
+
+const stores = ['ours', 'emmett'] as const;
+type Store = (typeof stores)[number];
+
+export const description = 'our PostgreSQL event store against Emmett (@event-driven-io/emmett-postgresql) on the same server';
+
+/**
+ * `pnpm bench eventstore [--stores ours,emmett] [--phases seed,catchUp,…] [--seed-events N] [--measure-ms N]`.
+ * Each store runs in a worker process of its own on a fresh database, one after the other; progress goes to
+ * stderr, the table and then the JSON line to stdout.
+ */
+export async function run(args: readonly string[]): Promise<void> {
+  const began = performance.now();
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      stores: { type: 'string', default: stores.join(',') },
+      phases: { type: 'string', default: phases.join(',') },
+      'seed-events': { type: 'string' },
+      'measure-ms': { type: 'string' },
+      'read-cap-ms': { type: 'string' },
+    },
+  });
+  const selected = list(values.stores, stores, 'store');
+  const config: BenchConfig = {
+    ...defaultConfig,
+    phases: list(values.phases, phases, 'phase'),
+    seedEvents: number(values['seed-events']) ?? defaultConfig.seedEvents,
+    measureMs: number(values['measure-ms']) ?? defaultConfig.measureMs,
+    readCapMs: number(values['read-cap-ms']) ?? defaultConfig.readCapMs,
+  };
+  const adminUrl = process.env.DATABASE_URL ?? readInfraEnv().DATABASE_URL;
+  if (adminUrl === undefined || adminUrl === '') throw new Error('no PostgreSQL: run `pnpm infra:up` (or set DATABASE_URL)');
+  const server = await withAdmin(adminUrl, async (client) => {
+    const { rows } = await client.query<{ version: string; max_connections: string }>(
+      `select current_setting('server_version') as version, current_setting('max_connections') as max_connections`,
+    );
+    return { version: rows[0]?.version ?? '?', maxConnections: Number(rows[0]?.max_connections) };
+  });
+  if (server.maxConnections < config.maxConnections + 10)
+    throw new Error(`max_connections is ${server.maxConnections}; a pool of ${config.maxConnections} needs ${config.maxConnections + 10}`);
+  process.stderr.write(
+    `PostgreSQL ${server.version} (max_connections ${server.maxConnections}), ${os.cpus().length} cores, Node ${process.version}\n`,
+  );
+
+  const figures: Partial<Record<Store, StoreFigures>> = {};
+  for (const store of selected) {
+    const database = await createScratchDatabase(adminUrl, `bench_eventstore_${store}_${randomBytes(4).toString('hex')}`);
+    try {
+      figures[store] = await measureInWorker(store, database.url, config);
+    } finally {
+      await database.drop();
+    }
+  }
+
+  const environment = { node: process.version, postgres: server.version, cpus: os.cpus().length };
+  const { table, targets, json } = report(config, figures.ours, figures.emmett, {
+    totalSeconds: round((performance.now() - began) / 1000),
+    environment,
+    peer: `@event-driven-io/emmett-postgresql@${peerVersion()}`,
+  });
+  const lines = [table, '', 'targets (ours):'];
+  for (const [name, t] of Object.entries(targets))
+    lines.push(`  ${name}: ${t.goal}, measured ${t.value ?? '–'} → ${t.met === null ? 'not measured' : t.met ? 'met' : 'MISSED'}`);
+  process.stdout.write(`${lines.join('\n')}\n\n${json}\n`);
+}
+
+function measureInWorker(store: Store, url: string, config: BenchConfig): Promise<StoreFigures> {
+  const self = fileURLToPath(import.meta.url);
+  const worker = path.join(path.dirname(self), 'eventstore', `worker${path.extname(self)}`);
+  return new Promise((resolve, reject) => {
+    let figures: StoreFigures | undefined;
+    // The worker's stdout goes to our stderr: stdout carries only the table and the JSON line.
+    const child = fork(worker, [store, url, JSON.stringify(config)], { stdio: ['ignore', 2, 2, 'ipc'] });
+    child.on('message', (message) => (figures = message as StoreFigures));
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      if (figures !== undefined && code === 0) resolve(figures);
+      else reject(new Error(`${store} worker ended with ${signal ?? `code ${code}`} before reporting`));
+    });
+  });
+}
+
+function peerVersion(): string {
+  const manifest = new URL('../package.json', import.meta.url);
+  const { devDependencies } = JSON.parse(readFileSync(manifest, 'utf8')) as { devDependencies?: Record<string, string> };
+  return devDependencies?.['@event-driven-io/emmett-postgresql'] ?? '?';
+}
+
+function list<T extends string>(value: string, allowed: readonly T[], what: string): T[] {
+  const items = value.split(',').filter(Boolean);
+  for (const item of items) if (!allowed.includes(item as T)) throw new Error(`unknown ${what} "${item}" (one of ${allowed.join(', ')})`);
+  return items as T[];
+}
+
+function number(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed <= 0) throw new Error(`not a positive integer: ${value}`);
+  return parsed;
+}

@@ -1,0 +1,7 @@
+/**
+ * The PostgreSQL store's own factory. `@orderflow/platform` exports `createEventStore({ eventStoreUrl })`, which sets
+ * no pool size and no subscription settings; the benchmark needs both (64 writers, the same pool for the peer), so it
+ * reaches into the package's sources here, in this one place.
+ */
+export { createPostgresEventStore } from '../../../platform/src/eventStore/postgres/postgresEventStore.js';
+export type { NewEvent, Position } from '@orderflow/platform';
