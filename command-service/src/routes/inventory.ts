@@ -4,24 +4,13 @@ import {
   ChangeSkuRequest,
   CommandAcceptedResponse,
   CommandHeaders,
-  ProblemDetails,
   ReceiveStockRequest,
   RegisterSkuRequest,
   RegisterSkuResponse,
   SkuParams,
 } from '@orderflow/schemas';
 import { actorOf, deciders, execute, metadataFor, streams } from '../commands.js';
-import { accepted, command, correlationIdOf, ifMatchOf, type RouteDeps } from './support.js';
-
-const problems = {
-  400: ProblemDetails,
-  401: ProblemDetails,
-  403: ProblemDetails,
-  404: ProblemDetails,
-  409: ProblemDetails,
-  412: ProblemDetails,
-  422: ProblemDetails,
-};
+import { accepted, command, correlationIdOf, ifMatch, problems, type RouteDeps } from './support.js';
 
 /** Catalog and stock (admin only). Reservations are the checkout saga's, through the same handlers, not HTTP. */
 export function inventoryRoutes(deps: RouteDeps): void {
@@ -133,9 +122,4 @@ export function inventoryRoutes(deps: RouteDeps): void {
         return accepted(200, streams.inventory(sku), result);
       }),
   );
-}
-
-function ifMatch(request: Parameters<typeof ifMatchOf>[0]) {
-  const revision = ifMatchOf(request);
-  return revision === undefined ? {} : { ifMatch: revision };
 }

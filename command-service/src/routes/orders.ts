@@ -9,24 +9,14 @@ import {
   PlaceOrderHeaders,
   PlaceOrderRequest,
   PlaceOrderResponse,
-  ProblemDetails,
   RefundOrderRequest,
   ShipOrderRequest,
   type OrderLine,
 } from '@orderflow/schemas';
 import { actorOf, deciders, execute, load, metadataFor, streams } from '../commands.js';
 import { deterministicUuid } from '../handling/handleCommand.js';
-import { accepted, command, correlationIdOf, ifMatchOf, type RouteDeps } from './support.js';
+import { accepted, command, correlationIdOf, ifMatch, problems, type RouteDeps } from './support.js';
 
-const problems = {
-  400: ProblemDetails,
-  401: ProblemDetails,
-  403: ProblemDetails,
-  404: ProblemDetails,
-  409: ProblemDetails,
-  412: ProblemDetails,
-  422: ProblemDetails,
-};
 const notFound = (orderId: string) => new HttpProblem(404, 'order_not_found', 'Not found', `No order ${orderId}`);
 
 export function orderRoutes(deps: RouteDeps): void {
@@ -183,9 +173,4 @@ export function orderRoutes(deps: RouteDeps): void {
         return accepted(200, streams.order(orderId), result);
       }),
   );
-}
-
-function ifMatch(request: Parameters<typeof ifMatchOf>[0]) {
-  const revision = ifMatchOf(request);
-  return revision === undefined ? {} : { ifMatch: revision };
 }

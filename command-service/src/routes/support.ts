@@ -1,4 +1,5 @@
 import { HttpProblem, type EventStore, type HttpApp, type Principal } from '@orderflow/platform';
+import { ProblemDetails } from '@orderflow/schemas';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { HandleResult } from '../handling/handleCommand.js';
 import type { IdempotencyStore } from '../idempotency/idempotencyStore.js';
@@ -27,6 +28,23 @@ export async function command(
     { store: deps.idempotency, caller: principal.sub, required, mappers: [domainErrorMapper] },
     (commandId) => run(principal, commandId),
   );
+}
+
+/** The problem responses every command route may give (documented in the OpenAPI document). */
+export const problems = {
+  400: ProblemDetails,
+  401: ProblemDetails,
+  403: ProblemDetails,
+  404: ProblemDetails,
+  409: ProblemDetails,
+  412: ProblemDetails,
+  422: ProblemDetails,
+};
+
+/** The handler option for the request's `If-Match`, when it has one. */
+export function ifMatch(request: FastifyRequest): { ifMatch?: bigint } {
+  const revision = ifMatchOf(request);
+  return revision === undefined ? {} : { ifMatch: revision };
 }
 
 /** `"3"` → 3n; absent → undefined (the schema has already checked the format). */
