@@ -8,6 +8,7 @@ import {
   RegisterSkuRequest,
   RegisterSkuResponse,
   SkuParams,
+  type InventoryItemCommand,
 } from '@orderflow/schemas';
 import { actorOf, deciders, execute, metadataFor, streams } from '../commands.js';
 import { accepted, command, correlationIdOf, ifMatch, problems, type RouteDeps } from './support.js';
@@ -36,90 +37,39 @@ export function inventoryRoutes(deps: RouteDeps): void {
       }),
   );
 
-  app.post(
-    '/v1/inventory/:sku/receive',
+  // Stock and catalog changes on an existing SKU: one shape, one command each.
+  const changes = [
+    { method: 'POST', url: '/v1/inventory/:sku/receive', type: 'ReceiveStock', body: ReceiveStockRequest, summary: 'Receive stock' },
     {
+      method: 'POST',
+      url: '/v1/inventory/:sku/adjust',
+      type: 'AdjustStock',
+      body: AdjustStockRequest,
+      summary: 'Adjust stock (never below reserved)',
+    },
+    { method: 'PATCH', url: '/v1/inventory/:sku', type: 'ChangeSku', body: ChangeSkuRequest, summary: 'Change price or limits' },
+  ] as const;
+  for (const change of changes)
+    app.route({
+      method: change.method,
+      url: change.url,
       schema: {
         tags: ['inventory'],
-        summary: 'Receive stock',
+        summary: change.summary,
         params: SkuParams,
         headers: CommandHeaders,
-        body: ReceiveStockRequest,
+        body: change.body,
         response: { 200: CommandAcceptedResponse, ...problems },
       },
-    },
-    (request, reply) =>
-      command(deps, request, reply, {}, async (principal, commandId) => {
-        requireRole(principal, 'admin');
-        const { sku } = request.params;
-        const metadata = metadataFor(commandId, actorOf(principal), correlationIdOf(request));
-        const data = { sku, quantity: request.body.quantity };
-        const result = await execute(
-          store,
-          streams.inventory(sku),
-          deciders.inventory,
-          { type: 'ReceiveStock', data, metadata },
-          ifMatch(request),
-        );
-        return accepted(200, streams.inventory(sku), result);
-      }),
-  );
-
-  app.post(
-    '/v1/inventory/:sku/adjust',
-    {
-      schema: {
-        tags: ['inventory'],
-        summary: 'Adjust stock (never below reserved)',
-        params: SkuParams,
-        headers: CommandHeaders,
-        body: AdjustStockRequest,
-        response: { 200: CommandAcceptedResponse, ...problems },
-      },
-    },
-    (request, reply) =>
-      command(deps, request, reply, {}, async (principal, commandId) => {
-        requireRole(principal, 'admin');
-        const { sku } = request.params;
-        const metadata = metadataFor(commandId, actorOf(principal), correlationIdOf(request));
-        const data = { sku, ...request.body };
-        const result = await execute(
-          store,
-          streams.inventory(sku),
-          deciders.inventory,
-          { type: 'AdjustStock', data, metadata },
-          ifMatch(request),
-        );
-        return accepted(200, streams.inventory(sku), result);
-      }),
-  );
-
-  app.patch(
-    '/v1/inventory/:sku',
-    {
-      schema: {
-        tags: ['inventory'],
-        summary: 'Change price or limits',
-        params: SkuParams,
-        headers: CommandHeaders,
-        body: ChangeSkuRequest,
-        response: { 200: CommandAcceptedResponse, ...problems },
-      },
-    },
-    (request, reply) =>
-      command(deps, request, reply, {}, async (principal, commandId) => {
-        requireRole(principal, 'admin');
-        const { sku } = request.params;
-        const metadata = metadataFor(commandId, actorOf(principal), correlationIdOf(request));
-        const data = { sku, ...request.body };
-        const result = await execute(
-          store,
-          streams.inventory(sku),
-          deciders.inventory,
-          { type: 'ChangeSku', data, metadata },
-          ifMatch(request),
-        );
-        return accepted(200, streams.inventory(sku), result);
-      }),
-  );
+      handler: (request, reply) =>
+        command(deps, request, reply, {}, async (principal, commandId) => {
+          requireRole(principal, 'admin');
+          const { sku } = request.params;
+          const metadata = metadataFor(commandId, actorOf(principal), correlationIdOf(request));
+          // Each body is its command's data without the SKU, which comes from the path.
+          const cmd = { type: change.type, data: { sku, ...request.body }, metadata } as InventoryItemCommand;
+          const result = await execute(store, streams.inventory(sku), deciders.inventory, cmd, ifMatch(request));
+          return accepted(200, streams.inventory(sku), result);
+        }),
+    });
 }
