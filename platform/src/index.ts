@@ -21,3 +21,13 @@ export {
 } from './http/problem.js';
 export { configSchema, developmentJwtSecret, loadConfig, type Config } from './config.js';
 export { createLogger } from './logger.js';
+export { counter, gauge, histogram, metricsRegistry } from './telemetry/metrics.js';
+export type {
+  BatchContext,
+  DeadLetter,
+  ProcessorDefinition,
+  ProcessorOptions,
+  ProcessorStatus,
+  RebuildHooks,
+  RunningProcessor,
+} from './processing/types.js';

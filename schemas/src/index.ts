@@ -90,3 +90,7 @@ export {
 export { OutOfStockProblem, ProblemDetails } from './http/problem.js';
 export { httpSchemas, type HttpSchemaName } from './http/httpSchemas.js';
 export { type JSONSchema, type JSONSchemaCatalog, toJSONSchema } from './jsonSchema.js';
+
+export { CatalogItem } from './readModels/stock.js';
+export { OrderHistoryDocument, OrderStatus, PaymentStatus, TimelineEntry } from './readModels/orderHistory.js';
+export { Notification, NotificationKind } from './readModels/notifications.js';
