@@ -1,3 +1,12 @@
 export { buildCommandApp, type CommandAppDeps } from './app.js';
 export { deterministicUuid, handleCommand, type CommandContext, type DeciderLike, type HandleResult } from './handling/handleCommand.js';
 export { demoCatalog, seedDemoCatalog } from './demoCatalog.js';
+export {
+  idempotencyKeyFor,
+  type AuthorizeRequest,
+  type CircuitState,
+  type GatewayOperation,
+  type GatewayOutcome,
+  type MoneyMovementRequest,
+  type PaymentGateway,
+} from './payments/paymentGateway.js';
