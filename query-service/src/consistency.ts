@@ -1,0 +1,80 @@
+import { comparePositions, counter, histogram, HttpProblem, isPosition, type Position } from '@orderflow/platform';
+import { z } from 'zod';
+
+/**
+ * What the query API needs of the processors' checkpoints (platform's checkpoint watcher: PostgreSQL
+ * `processing.processors` plus NOTIFY `orderflow_processing`).
+ */
+export interface CheckpointWatcher {
+  /** The processor's last known checkpoint. */
+  current(name: string): Position | undefined | Promise<Position | undefined>;
+  /** Resolves once the processor's checkpoint is at or past `position`; rejects on timeout or abort. */
+  waitFor(name: string, position: Position, options: { readonly timeoutMs: number; readonly signal?: AbortSignal }): Promise<unknown>;
+  /** Calls `listener` after every checkpoint write of any processor; returns the unsubscribe function. */
+  onCheckpoint(listener: (name: string, position: Position) => void): () => void;
+}
+
+/** The processors whose read models the routes serve (their names in `processing.processors`). */
+export interface ProcessorNames {
+  readonly orders: string;
+  readonly notifications: string;
+  readonly catalog: string;
+}
+
+export const defaultProcessorNames: ProcessorNames = { orders: 'order-history', notifications: 'notifications', catalog: 'stock' };
+
+export const ConsistentWithParam = z
+  .string()
+  .max(200)
+  .refine(isPosition, 'must be the `position` of a command response')
+  .optional()
+  .describe('Read-your-writes: the `position` a command returned; the answer waits until the read model has passed it.');
+
+const waitSeconds = histogram<'processor' | 'outcome'>({
+  name: 'orderflow_query_consistency_wait_seconds',
+  help: 'Time a read waited for its read model to pass the consistency token',
+  labelNames: ['processor', 'outcome'],
+  buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+});
+const timeouts = counter<'processor'>({
+  name: 'orderflow_query_consistency_timeouts_total',
+  help: 'Reads answered 409 because the read model had not passed the token in time',
+  labelNames: ['processor'],
+});
+
+export type AwaitConsistency = (processor: string, token: string | undefined, signal?: AbortSignal) => Promise<void>;
+
+/**
+ * Read-your-writes (DESIGN.md §5): waits, at most `timeoutMs`, until `processor`'s checkpoint is at or past the
+ * token; then the read sees the write. Past the bound it answers 409 with how far behind the model is.
+ */
+export function createAwaitConsistency(watcher: CheckpointWatcher, timeoutMs: number): AwaitConsistency {
+  return async (processor, token, signal) => {
+    if (token === undefined) return;
+    if (!isPosition(token))
+      throw new HttpProblem(400, 'invalid_consistency_token', 'Invalid consistency token', `"${token}" is not a position`);
+    const passed = (checkpoint: Position | undefined) => checkpoint !== undefined && comparePositions(checkpoint, token) >= 0;
+    if (passed(await watcher.current(processor))) {
+      waitSeconds.observe({ processor, outcome: 'immediate' }, 0);
+      return;
+    }
+    const began = performance.now();
+    try {
+      await watcher.waitFor(processor, token, { timeoutMs, ...(signal === undefined ? {} : { signal }) });
+      waitSeconds.observe({ processor, outcome: 'waited' }, (performance.now() - began) / 1000);
+    } catch (err) {
+      if (signal?.aborted === true) throw err;
+      const checkpoint = await watcher.current(processor);
+      if (passed(checkpoint)) return;
+      waitSeconds.observe({ processor, outcome: 'timeout' }, (performance.now() - began) / 1000);
+      timeouts.inc({ processor });
+      throw new HttpProblem(
+        409,
+        'read_model_behind',
+        'Read model behind',
+        `The ${processor} read model is at ${checkpoint ?? 'the start of the log'} and had not passed ${token} after ${timeoutMs} ms; retry.`,
+        { processor, checkpoint: checkpoint ?? null, consistentWith: token, waitedMs: Math.round(performance.now() - began) },
+      );
+    }
+  };
+}
