@@ -6,6 +6,7 @@ export {
 } from './embeddedPostgres.js';
 export { infraEnvFile, findRepoRoot, readInfraEnv } from './infraEnv.js';
 export * from './eventStore/index.js';
+export * from './documentStore/index.js';
 export { migrate, type Migration, type MigrationResult } from './postgres/migrate.js';
 export { requireRole, roles, signToken, createTokenVerifier, type AuthConfig, type Principal, type Role } from './http/auth.js';
 export { createHttpApp, type HttpApp, type HttpAppOptions } from './http/createHttpApp.js';
@@ -20,8 +21,26 @@ export {
   type ProblemBody,
 } from './http/problem.js';
 export { configSchema, developmentJwtSecret, loadConfig, type Config } from './config.js';
-export { createLogger } from './logger.js';
+export { createLogger, type LogFormat, type LoggerOptions } from './logger.js';
 export { counter, gauge, histogram, metricsRegistry } from './telemetry/metrics.js';
+export { collectRuntimeMetrics } from './telemetry/runtimeMetrics.js';
+export {
+  activeTraceIds,
+  contextFromTraceparent,
+  currentTraceparent,
+  getTracer,
+  initTelemetry,
+  traceHeaders,
+  traceMetadata,
+  withSpan,
+  withSpanFromTraceparent,
+  type SpanOptions,
+  type Telemetry,
+  type TelemetryOptions,
+  type TraceExporterKind,
+} from './telemetry/tracing.js';
+export { logContext, withLogContext, type LogBindings } from './telemetry/logContext.js';
+export { type CheckOutcome, type ReadinessCheck } from './http/health.js';
 export type {
   BatchContext,
   DeadLetter,
@@ -31,3 +50,16 @@ export type {
   RebuildHooks,
   RunningProcessor,
 } from './processing/types.js';
+export { createKafkaPublisher, type KafkaPublisher, type KafkaPublisherOptions, type PublisherHealth } from './kafka/kafkaPublisher.js';
+export { eventHeaders, toEnvelope, toKafkaMessage, type EventEnvelope } from './kafka/eventMessage.js';
+export { kafkaLogCreator } from './kafka/kafkaLogger.js';
+export {
+  allTopicNames,
+  categoryOf,
+  ensureTopics,
+  forwardedStreamPrefixes,
+  topicName,
+  type TopicCategory,
+  type TopicNaming,
+  type TopicSettings,
+} from './kafka/topics.js';
