@@ -13,11 +13,12 @@ const kinds = {
 } as const;
 
 // Workspace packages resolve to their TypeScript sources under this export condition
-// (listed before Vite's default server conditions, which setting `conditions` replaces).
+// (listed before Vite's default server conditions, which setting `conditions` replaces). No `module` condition:
+// externalised packages are loaded by Node as Node resolves them (OpenTelemetry's `module` builds do not load in Node).
 const source = '@orderflow/source';
 
 export default defineConfig({
-  ssr: { resolve: { conditions: [source, 'module', 'node', 'development|production'], externalConditions: [source] } },
+  ssr: { resolve: { conditions: [source, 'node', 'development|production'], externalConditions: [source] } },
   test: {
     projects: packages.flatMap((pkg) =>
       Object.entries(kinds).map(([kind, timeouts]) => ({

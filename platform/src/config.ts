@@ -48,6 +48,14 @@ export const configSchema = z
       .max(10 * 1024 * 1024)
       .default(64 * 1024),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** `auto`: compact human lines on a terminal, JSON otherwise. */
+    LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
+    /** Where spans go; `none` (the default) still puts trace ids in logs and event metadata. */
+    OTEL_TRACES_EXPORTER: z.enum(['none', 'console', 'otlp']).default('none'),
+    /** OTLP/HTTP base URL, e.g. `http://jaeger:4318` (`/v1/traces` is appended). */
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+    /** Overrides the service name a process reports its spans under. */
+    OTEL_SERVICE_NAME: z.string().min(1).optional(),
   })
   .transform((env, ctx) => {
     const secret = env.JWT_SECRET ?? (env.JWKS_URL === undefined && env.NODE_ENV !== 'production' ? developmentJwtSecret : undefined);

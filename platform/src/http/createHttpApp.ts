@@ -4,9 +4,11 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { createTokenVerifier, type AuthConfig, type Principal } from './auth.js';
+import { installHealth, type ReadinessCheck } from './health.js';
+import { installObservability } from './observability.js';
 import { installProblemHandler, type ErrorMapper } from './problem.js';
 
 export interface HttpAppOptions {
@@ -21,6 +23,8 @@ export interface HttpAppOptions {
   /** Requests per caller per minute. */
   readonly rateLimitPerMinute?: number;
   readonly errorMappers?: readonly ErrorMapper[];
+  /** What `/readyz` asks (dependencies reachable, migrations applied, processors owned); more via `app.addReadinessCheck`. */
+  readonly readiness?: readonly ReadinessCheck[];
 }
 
 function baseApp(options: HttpAppOptions) {
@@ -29,6 +33,8 @@ function baseApp(options: HttpAppOptions) {
     logger: options.logger === false ? false : undefined,
     bodyLimit: options.bodyLimitBytes ?? 64 * 1024,
     genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'].slice(0, 100) : randomUUID()),
+    // The request id is the correlation id (DESIGN.md §4), so request log lines name it as such.
+    logController: new LogController({ requestIdLogLabel: 'correlationId' }),
     requestTimeout: 30_000,
   }).withTypeProvider<ZodTypeProvider>();
 }
@@ -46,7 +52,9 @@ declare module 'fastify' {
 /**
  * The HTTP skeleton every service shares: zod validation and serialisation, OpenAPI 3.1 at /docs from the route
  * schemas, security headers, CORS from configuration, a per-caller rate limit, a body limit, bearer-token
- * authentication, /healthz, and one problem+json error handler.
+ * authentication, one problem+json error handler, and the operational routes outside auth and rate limits:
+ * `/healthz`, `/readyz` (the `readiness` checks), `/metrics` (the shared registry, HTTP RED and Node runtime
+ * metrics); every request runs in a SERVER span continuing the caller's `traceparent`.
  */
 export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   const app = baseApp(options);
@@ -72,6 +80,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  app.get('/healthz', { schema: { hide: true } }, () => ({ status: 'ok' }));
+  installObservability(app);
+  installHealth(app, options.readiness);
   return app;
 }

@@ -1,0 +1,106 @@
+import { SpanKind, SpanStatusCode, context, trace, type Context, type Span } from '@opentelemetry/api';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { withLogContext } from '../telemetry/logContext.js';
+import { counter, histogram, metricsRegistry } from '../telemetry/metrics.js';
+import { collectRuntimeMetrics } from '../telemetry/runtimeMetrics.js';
+import { contextFromTraceparent, getTracer } from '../telemetry/tracing.js';
+
+/** Operational routes: no auth, no rate limit, no spans, not counted in the RED metrics. */
+export const operationalPaths: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics']);
+
+const requests = counter({
+  name: 'orderflow_http_requests_total',
+  help: 'HTTP requests answered, by method, route template and status code',
+  labelNames: ['method', 'route', 'status'],
+});
+const duration = histogram({
+  name: 'orderflow_http_request_duration_seconds',
+  help: 'HTTP request duration from arrival to response, by method, route template and status code',
+  labelNames: ['method', 'route', 'status'],
+  buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+});
+
+interface Traced {
+  readonly span: Span;
+  readonly context: Context;
+}
+
+const traced = new WeakMap<FastifyRequest, Traced>();
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Runs the rest of the request's lifecycle inside its span and its log bindings. */
+function enter(request: FastifyRequest, done: () => void): void {
+  const found = traced.get(request);
+  if (found === undefined) {
+    done();
+    return;
+  }
+  withLogContext({ correlationId: request.id }, () => {
+    context.with(found.context, done);
+  });
+}
+
+/**
+ * Tracing and RED metrics for every route: a SERVER span per request continuing the caller's W3C `traceparent`,
+ * active while the handler runs (so appended events carry it), and `orderflow_http_requests_total` /
+ * `orderflow_http_request_duration_seconds` labelled by route template (never the raw URL); `/metrics` from the
+ * shared registry.
+ */
+export function installObservability(app: FastifyInstance): void {
+  collectRuntimeMetrics();
+  app.addHook('onRequest', (request, _reply, done) => {
+    const route = request.routeOptions.url;
+    if (route !== undefined && operationalPaths.has(route)) {
+      done();
+      return;
+    }
+    const parent = contextFromTraceparent(header(request, 'traceparent'), header(request, 'tracestate'));
+    const span = getTracer().startSpan(
+      `${request.method} ${route ?? 'unmatched'}`,
+      {
+        kind: SpanKind.SERVER,
+        attributes: {
+          'http.request.method': request.method,
+          'http.route': route ?? 'unmatched',
+          'url.path': request.url.split('?')[0] ?? request.url,
+          'orderflow.correlation_id': request.id,
+        },
+      },
+      parent,
+    );
+    traced.set(request, { span, context: trace.setSpan(parent, span) });
+    enter(request, done);
+  });
+  // The body is parsed in the socket's async context; re-enter the span before the handler runs.
+  app.addHook('preHandler', (request, _reply, done) => {
+    enter(request, done);
+  });
+  app.addHook('onError', (request, _reply, error, done) => {
+    traced.get(request)?.span.recordException(error);
+    done();
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    if (operationalPaths.has(route)) {
+      done();
+      return;
+    }
+    const labels = { method: request.method, route, status: String(reply.statusCode) };
+    requests.inc(labels);
+    duration.observe(labels, reply.elapsedTime / 1000);
+    const found = traced.get(request);
+    if (found !== undefined) {
+      found.span.setAttribute('http.response.status_code', reply.statusCode);
+      if (reply.statusCode >= 500) found.span.setStatus({ code: SpanStatusCode.ERROR });
+      found.span.end();
+    }
+    done();
+  });
+  app.get('/metrics', { schema: { hide: true }, config: { rateLimit: false } }, async (_request, reply) =>
+    reply.type(metricsRegistry.contentType).send(await metricsRegistry.metrics()),
+  );
+}

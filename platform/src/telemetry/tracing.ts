@@ -1,0 +1,168 @@
+import {
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+  type Tracer,
+} from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import type { TextMapGetter, TextMapSetter } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  BatchSpanProcessor,
+  ConsoleSpanExporter,
+  NodeTracerProvider,
+  SimpleSpanProcessor,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-node';
+import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+
+export type TraceExporterKind = 'none' | 'console' | 'otlp';
+
+export interface TelemetryOptions {
+  readonly serviceName: string;
+  /**
+   * Where finished spans go. `none` still records spans (ids reach logs and event metadata, so one request stays
+   * correlated across processes) but exports nothing.
+   */
+  readonly exporter: TraceExporterKind;
+  /** OTLP/HTTP base URL (`http://jaeger:4318`); `/v1/traces` is appended. Default: the exporter's own default. */
+  readonly otlpEndpoint?: string;
+  /** Extra processors, e.g. a `SimpleSpanProcessor(new InMemorySpanExporter())` in tests. */
+  readonly spanProcessors?: readonly SpanProcessor[];
+}
+
+export interface Telemetry {
+  /** Flushes pending spans (exporting processes call it before exit). */
+  forceFlush(): Promise<void>;
+  /** Flushes and unregisters the SDK; `initTelemetry` may be called again afterwards. */
+  shutdown(): Promise<void>;
+}
+
+const tracerName = '@orderflow/platform';
+const w3c = new W3CTraceContextPropagator();
+type Carrier = Record<string, string>;
+const setter: TextMapSetter<Carrier> = {
+  set: (carrier, key, value) => {
+    carrier[key] = value;
+  },
+};
+const getter: TextMapGetter<Carrier> = { get: (carrier, key) => carrier[key], keys: (carrier) => Object.keys(carrier) };
+let installed: Telemetry | undefined;
+
+/**
+ * Registers the OpenTelemetry SDK for this process (once: a second call returns the first handle, so the embedded
+ * mode's services can each call it): AsyncLocalStorage context, W3C trace-context propagation, and the exporter.
+ */
+export function initTelemetry(options: TelemetryOptions): Telemetry {
+  if (installed !== undefined) return installed;
+  const processors: SpanProcessor[] = [...(options.spanProcessors ?? [])];
+  if (options.exporter === 'console') processors.push(new SimpleSpanProcessor(new ConsoleSpanExporter()));
+  if (options.exporter === 'otlp') {
+    const base = options.otlpEndpoint?.replace(/\/+$/, '');
+    processors.push(new BatchSpanProcessor(new OTLPTraceExporter(base === undefined ? {} : { url: `${base}/v1/traces` })));
+  }
+  const provider = new NodeTracerProvider({
+    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName }),
+    spanProcessors: processors,
+  });
+  provider.register({ propagator: w3c });
+  const handle: Telemetry = {
+    forceFlush: () => provider.forceFlush(),
+    async shutdown() {
+      await provider.shutdown();
+      trace.disable();
+      context.disable();
+      propagation.disable();
+      if (installed === handle) installed = undefined;
+    },
+  };
+  installed = handle;
+  return handle;
+}
+
+/** The tracer every orderflow component uses (a no-op until `initTelemetry`). */
+export function getTracer(): Tracer {
+  return trace.getTracer(tracerName);
+}
+
+/** The W3C `traceparent` of the active span, or `undefined` when there is none (tracing not initialised). */
+export function currentTraceparent(active: Context = context.active()): string | undefined {
+  return traceHeaders(active).traceparent;
+}
+
+/** `{ traceparent }` of the active span, to spread into an event's metadata (empty when there is no span). */
+export function traceMetadata(): { traceparent?: string } {
+  const traceparent = currentTraceparent();
+  return traceparent === undefined ? {} : { traceparent };
+}
+
+/** Headers that carry the active trace to another service (`traceparent`, `tracestate`) on an outgoing HTTP call. */
+export function traceHeaders(active: Context = context.active()): Record<string, string> {
+  const carrier: Carrier = {};
+  w3c.inject(active, carrier, setter);
+  return carrier;
+}
+
+/** The context a W3C `traceparent` (and optional `tracestate`) stands for; malformed values give the root context. */
+export function contextFromTraceparent(traceparent: string | undefined, tracestate?: string): Context {
+  if (traceparent === undefined) return ROOT_CONTEXT;
+  const carrier: Carrier = { traceparent, ...(tracestate === undefined ? {} : { tracestate }) };
+  return w3c.extract(ROOT_CONTEXT, carrier, getter);
+}
+
+export interface SpanOptions {
+  readonly kind?: SpanKind;
+  readonly attributes?: Attributes;
+}
+
+/**
+ * Runs `fn` in a new span that continues the trace of an event's `traceparent` (a child of the span that appended
+ * it), so a saga step, a gateway call or a projection update joins the trace of the HTTP command that caused it.
+ * Without a traceparent the span is a child of the active span, or a new root. A thrown error is recorded on the
+ * span and rethrown.
+ */
+export async function withSpanFromTraceparent<T>(
+  name: string,
+  traceparent: string | undefined,
+  fn: (span: Span) => Promise<T> | T,
+  options: SpanOptions = {},
+): Promise<T> {
+  const parent = traceparent === undefined ? context.active() : contextFromTraceparent(traceparent);
+  return runInSpan(name, parent, fn, { kind: SpanKind.CONSUMER, ...options });
+}
+
+/** Runs `fn` in a new child span of the active span (or a new root), ending it when `fn` settles. */
+export async function withSpan<T>(name: string, fn: (span: Span) => Promise<T> | T, options: SpanOptions = {}): Promise<T> {
+  return runInSpan(name, context.active(), fn, options);
+}
+
+async function runInSpan<T>(name: string, parent: Context, fn: (span: Span) => Promise<T> | T, options: SpanOptions): Promise<T> {
+  const span = getTracer().startSpan(
+    name,
+    { kind: options.kind ?? SpanKind.INTERNAL, ...(options.attributes === undefined ? {} : { attributes: options.attributes }) },
+    parent,
+  );
+  try {
+    return await context.with(trace.setSpan(parent, span), () => fn(span));
+  } catch (err) {
+    span.recordException(err instanceof Error ? err : String(err));
+    span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
+    throw err;
+  } finally {
+    span.end();
+  }
+}
+
+/** trace_id and span_id of the active span, for log lines (empty when there is no valid span). */
+export function activeTraceIds(): { trace_id?: string; span_id?: string } {
+  const spanContext = trace.getActiveSpan()?.spanContext();
+  if (spanContext === undefined || !trace.isSpanContextValid(spanContext)) return {};
+  return { trace_id: spanContext.traceId, span_id: spanContext.spanId };
+}

@@ -1,0 +1,146 @@
+import { trace } from '@opentelemetry/api';
+import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-node';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createHttpApp, type HttpApp } from '../http/createHttpApp.js';
+import { createLogger } from '../logger.js';
+import { withLogContext } from './logContext.js';
+import {
+  currentTraceparent,
+  initTelemetry,
+  traceHeaders,
+  traceMetadata,
+  withSpan,
+  withSpanFromTraceparent,
+  type Telemetry,
+} from './tracing.js';
+
+const auth = { secret: 'a-development-secret-of-at-least-32-bytes', issuer: 'orderflow-test', audience: 'orderflow-api' };
+const traceparentFormat = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/;
+
+/** Collects what pino writes, one parsed object per line. */
+function captureLogs() {
+  const lines: Record<string, unknown>[] = [];
+  const destination = { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) };
+  return { lines, logger: createLogger('test-service', 'info', { format: 'json', destination }) };
+}
+
+describe('tracing through HTTP requests, event metadata and logs', () => {
+  const exporter = new InMemorySpanExporter();
+  const logs = captureLogs();
+  let telemetry: Telemetry;
+  let app: HttpApp;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    telemetry = initTelemetry({ serviceName: 'test', exporter: 'none', spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    app = await createHttpApp({ title: 't', version: '0', auth, logger: logs.logger });
+    // Stands for a command route: the metadata it would append is the active trace context.
+    app.post('/v1/commands', { schema: { body: z.object({ orderId: z.string() }) } }, async (request) => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      request.log.info({ orderId: request.body.orderId }, 'command handled');
+      return { metadata: traceMetadata() };
+    });
+    baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+  });
+  afterAll(async () => {
+    await app.close();
+    await telemetry.shutdown();
+  });
+  afterEach(() => {
+    exporter.reset();
+    logs.lines.length = 0;
+  });
+
+  const spanNamed = (name: string): ReadableSpan => {
+    const found = exporter.getFinishedSpans().find((s) => s.name === name);
+    if (found === undefined) throw new Error(`no span ${name} in ${exporter.getFinishedSpans().map((s) => s.name).join(', ')}`);
+    return found;
+  };
+
+  it('links the HTTP command span and a saga step continued from the appended event traceparent into one trace', async () => {
+    const res = await fetch(`${baseUrl}/v1/commands`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ orderId: 'o-1' }),
+    });
+    const { metadata } = (await res.json()) as { metadata: { traceparent?: string } };
+    expect(metadata.traceparent).toMatch(traceparentFormat);
+
+    // Later, elsewhere (the saga worker reading the event): a span continued from the event's traceparent.
+    const sagaTraceparent = await withSpanFromTraceparent('saga OrderPlaced', metadata.traceparent, () => currentTraceparent());
+    const http = spanNamed('POST /v1/commands');
+    const saga = spanNamed('saga OrderPlaced');
+    expect(saga.spanContext().traceId).toBe(http.spanContext().traceId);
+    expect(saga.parentSpanContext?.spanId).toBe(http.spanContext().spanId);
+    expect(http.attributes['http.response.status_code']).toBe(200);
+    // Commands the saga issues inside the step carry the step's own context onwards.
+    expect(sagaTraceparent).toBe(`00-${saga.spanContext().traceId}-${saga.spanContext().spanId}-01`);
+  });
+
+  it("continues the caller's traceparent header, and puts trace_id, span_id and correlationId on request log lines", async () => {
+    const caller = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const res = await fetch(`${baseUrl}/v1/commands`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', traceparent: caller, 'x-request-id': 'corr-42' },
+      body: JSON.stringify({ orderId: 'o-2' }),
+    });
+    expect(res.status).toBe(200);
+    const http = spanNamed('POST /v1/commands');
+    expect(http.spanContext().traceId).toBe('0af7651916cd43dd8448eb211c80319c');
+    expect(http.parentSpanContext?.spanId).toBe('b7ad6b7169203331');
+    const line = logs.lines.find((l) => l.msg === 'command handled');
+    expect(line).toMatchObject({
+      service: 'test-service',
+      trace_id: '0af7651916cd43dd8448eb211c80319c',
+      span_id: http.spanContext().spanId,
+      correlationId: 'corr-42',
+      orderId: 'o-2',
+    });
+  });
+
+  it('binds correlationId and orderId to every line written inside withLogContext, and no trace ids outside a span', async () => {
+    await withLogContext({ correlationId: 'c-9', orderId: 'o-9' }, () =>
+      withSpan('projection update', () => {
+        logs.logger.info('applied');
+      }),
+    );
+    logs.logger.info('idle');
+    const projection = spanNamed('projection update');
+    expect(logs.lines[0]).toMatchObject({
+      msg: 'applied',
+      correlationId: 'c-9',
+      orderId: 'o-9',
+      trace_id: projection.spanContext().traceId,
+      span_id: projection.spanContext().spanId,
+    });
+    expect(logs.lines[1]?.msg).toBe('idle');
+    expect(logs.lines[1]).not.toHaveProperty('trace_id');
+    expect(logs.lines[1]).not.toHaveProperty('correlationId');
+  });
+
+  it('records a failure on the span and rethrows it; outgoing headers carry the active span', async () => {
+    let headers: Record<string, string> = {};
+    await expect(
+      withSpan('gateway authorize', () => {
+        headers = traceHeaders();
+        throw new Error('declined by the bank');
+      }),
+    ).rejects.toThrow('declined by the bank');
+    const gateway = spanNamed('gateway authorize');
+    expect(gateway.status).toMatchObject({ code: 2, message: 'declined by the bank' });
+    expect(gateway.events.map((e) => e.name)).toContain('exception');
+    expect(headers.traceparent).toBe(`00-${gateway.spanContext().traceId}-${gateway.spanContext().spanId}-01`);
+    expect(trace.getActiveSpan()).toBeUndefined();
+  });
+
+  it('treats a missing or malformed traceparent as the start of a new trace', async () => {
+    await withSpanFromTraceparent('from garbage', 'not-a-traceparent', () => undefined);
+    await withSpanFromTraceparent('from nothing', undefined, () => undefined);
+    for (const name of ['from garbage', 'from nothing']) {
+      const span = spanNamed(name);
+      expect(span.parentSpanContext, name).toBeUndefined();
+      expect(span.spanContext().traceId, name).toMatch(/^[0-9a-f]{32}$/);
+    }
+  });
+});
