@@ -94,3 +94,5 @@ export { type JSONSchema, type JSONSchemaCatalog, toJSONSchema } from './jsonSch
 export { CatalogItem } from './readModels/stock.js';
 export { OrderHistoryDocument, OrderStatus, PaymentStatus, TimelineEntry } from './readModels/orderHistory.js';
 export { Notification, NotificationKind } from './readModels/notifications.js';
+export { asyncApiDocument, type AsyncApiDocument, type AsyncApiOptions } from './asyncapi/asyncApiDocument.js';
+export { eventCategories } from './asyncapi/eventCategories.js';
