@@ -54,7 +54,13 @@ describe('tracing through HTTP requests, event metadata and logs', () => {
 
   const spanNamed = (name: string): ReadableSpan => {
     const found = exporter.getFinishedSpans().find((s) => s.name === name);
-    if (found === undefined) throw new Error(`no span ${name} in ${exporter.getFinishedSpans().map((s) => s.name).join(', ')}`);
+    if (found === undefined)
+      throw new Error(
+        `no span ${name} in ${exporter
+          .getFinishedSpans()
+          .map((s) => s.name)
+          .join(', ')}`,
+      );
     return found;
   };
 
