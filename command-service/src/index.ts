@@ -10,3 +10,5 @@ export {
   type MoneyMovementRequest,
   type PaymentGateway,
 } from './payments/paymentGateway.js';
+export { createHttpPaymentGateway, type HttpPaymentGatewayOptions } from './payments/httpPaymentGateway.js';
+export { startSandboxGateway, type RunningSandboxGateway, type StartSandboxOptions } from './payments/sandbox/startSandboxGateway.js';
