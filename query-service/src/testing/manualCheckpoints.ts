@@ -1,0 +1,48 @@
+import { comparePositions, type Position } from '@orderflow/platform';
+import type { CheckpointWatcher } from '../consistency.js';
+
+/**
+ * Checkpoints moved by the test itself, behind the same interface as platform's watcher: for the route-level specs
+ * (the end-to-end spec runs the real processors and watcher).
+ */
+export function createManualCheckpoints(): CheckpointWatcher & { advance(name: string, position: string): void } {
+  const checkpoints = new Map<string, Position>();
+  const listeners = new Set<(name: string, position: Position) => void>();
+  return {
+    current: (name) => checkpoints.get(name),
+    waitFor(name, position, { timeoutMs, signal }) {
+      return new Promise<void>((resolve, reject) => {
+        const check = (n: string) => {
+          const at = checkpoints.get(n);
+          if (n !== name || at === undefined || comparePositions(at, position) < 0) return;
+          done();
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          done();
+          reject(new Error(`timed out waiting for ${name} to pass ${position}`));
+        }, timeoutMs);
+        const onAbort = () => {
+          done();
+          reject(new Error('aborted'));
+        };
+        const done = () => {
+          clearTimeout(timer);
+          listeners.delete(check);
+          signal?.removeEventListener('abort', onAbort);
+        };
+        listeners.add(check);
+        signal?.addEventListener('abort', onAbort);
+        check(name);
+      });
+    },
+    onCheckpoint(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    advance(name, position) {
+      checkpoints.set(name, position as Position);
+      for (const listener of [...listeners]) listener(name, position as Position);
+    },
+  };
+}
