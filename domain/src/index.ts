@@ -73,3 +73,16 @@ export {
   PaymentNotRequested,
   UnknownPaymentRequest,
 } from './payment/paymentErrors.js';
+
+export { checkoutDecider } from './checkout/decide.js';
+export {
+  type Checkout,
+  type CheckoutFacts,
+  type CheckoutPayment,
+  type CheckoutState,
+  isCompleted,
+  isSettled,
+  type LineStatus,
+  type NoCheckout,
+} from './checkout/checkout.js';
+export { addMillis } from './checkout/addMillis.js';

@@ -37,6 +37,16 @@ export {
   PaymentRequested,
   PaymentVoided,
 } from './events/paymentEvents.js';
+export {
+  CheckoutAdvanced,
+  CheckoutEffect,
+  CheckoutEvent,
+  CheckoutInput,
+  CheckoutPhase,
+  CheckoutStarted,
+  CheckoutTimer,
+  CheckoutTimerKind,
+} from './events/checkoutEvents.js';
 export { EventMetadata } from './events/eventMetadata.js';
 export { type AnyEvent, eventRegistry, type EventOf, type EventType, eventTypes, isEventType } from './events/eventRegistry.js';
 export { EventSchemaError } from './events/eventSchemaError.js';
@@ -66,6 +76,7 @@ export {
   RequestPaymentAuthorization,
   VoidPayment,
 } from './commands/paymentCommands.js';
+export { CheckoutPolicy, HandleCheckoutInput } from './commands/checkoutCommands.js';
 export { commandSchemas, type CommandType } from './commands/commandRegistry.js';
 
 export { CommandAcceptedResponse } from './http/commandAccepted.js';

@@ -1,4 +1,5 @@
 import { type z } from 'zod';
+import { CheckoutAdvanced, CheckoutStarted } from './checkoutEvents.js';
 import {
   ReservationCommitted,
   ReservationExpired,
@@ -41,6 +42,8 @@ export const eventRegistry = {
   PaymentCaptured: { schema: PaymentCaptured, schemaVersion: 1 },
   PaymentVoided: { schema: PaymentVoided, schemaVersion: 1 },
   PaymentRefunded: { schema: PaymentRefunded, schemaVersion: 1 },
+  CheckoutStarted: { schema: CheckoutStarted, schemaVersion: 1 },
+  CheckoutAdvanced: { schema: CheckoutAdvanced, schemaVersion: 1 },
 } as const;
 
 export type EventType = keyof typeof eventRegistry;

@@ -40,6 +40,28 @@ const samples: { [Type in EventType]: Extract<AnyEvent, { type: Type }>['data'] 
   PaymentCaptured: { ...entry, requestId: 'cap-1' },
   PaymentVoided: { ...entry, requestId: 'void-1' },
   PaymentRefunded: { ...entry, requestId: 'ref-1' },
+  CheckoutStarted: {
+    orderId: 'o-1',
+    inputId: 'e:1',
+    phase: 'reserving',
+    effects: [{ kind: 'reserve', sku, quantity: 2, expiresAt }],
+    timersSet: [{ kind: 'reservation', dueAt: expiresAt }],
+    timersCancelled: [],
+    customerId: 'c-1',
+    lines: [{ sku, quantity: 2 }],
+    total: eur(10_000),
+    paymentMethodToken: 'pm_test_visa_4242',
+  },
+  CheckoutAdvanced: {
+    orderId: 'o-1',
+    inputId: 'e:2',
+    input: { kind: 'reservation_rejected', sku, reason: 'insufficient_stock', requested: 2, available: 1 },
+    phase: 'compensating',
+    effects: [{ kind: 'cancel_order', reason: 'out_of_stock', detail: 'SNEAKER-42: 1 available' }],
+    timersSet: [],
+    timersCancelled: [{ kind: 'reservation', dueAt: expiresAt }],
+    cancellation: { reason: 'out_of_stock' },
+  },
 };
 
 describe('eventRegistry', () => {
