@@ -32,6 +32,8 @@ export interface SandboxRequest {
   readonly idempotencyKey: string;
   readonly status: number;
   readonly replayed: boolean;
+  /** The W3C trace context the caller sent, if any. */
+  readonly traceparent?: string;
   readonly at: string;
 }
 
@@ -57,6 +59,7 @@ const SandboxRequestSchema = z.object({
   idempotencyKey: z.string(),
   status: z.int(),
   replayed: z.boolean(),
+  traceparent: z.string().optional(),
   at: z.string(),
 });
 const SandboxEffectSchema = z.object({
@@ -141,7 +144,16 @@ export async function buildSandboxApp(options: SandboxOptions = {}): Promise<{ a
   ): Promise<void> {
     const { operation, paymentId, key } = target;
     const send = async (response: StoredResponse, replayed = false): Promise<void> => {
-      requestLog.push({ operation, paymentId, idempotencyKey: key, status: response.status, replayed, at: new Date().toISOString() });
+      const { traceparent } = request.headers;
+      requestLog.push({
+        operation,
+        paymentId,
+        idempotencyKey: key,
+        status: response.status,
+        replayed,
+        at: new Date().toISOString(),
+        ...(typeof traceparent === 'string' ? { traceparent } : {}),
+      });
       if (requestLog.length > requestLogLimit) requestLog = requestLog.slice(-requestLogLimit / 2);
       if (replayed) void reply.header('idempotent-replayed', 'true');
       await reply
