@@ -118,11 +118,11 @@ export async function buildSandboxApp(options: SandboxOptions = {}): Promise<{ a
   const problem = (request: FastifyRequest, p: HttpProblem): StoredResponse => ({ status: p.status, body: toProblemBody(p, request.url) });
 
   /** What failure, if any, to inject instead of deciding (nothing is applied then). */
-  async function injected(request: FastifyRequest, operation: GatewayOperation, card: CardBehaviour, key: string) {
+  async function injected(request: FastifyRequest, operation: GatewayOperation, card: CardBehaviour, key: string, signal: AbortSignal) {
     if (card.kind === 'error' || (card.kind === 'capture_error' && operation === 'capture'))
       return problem(request, new HttpProblem(500, 'gateway_error', 'Gateway error', 'The sandbox failed this request on purpose.'));
     if (card.kind === 'timeout' && operation === 'authorize') {
-      await sleep(hangMs, undefined, { signal: closing.signal });
+      await sleep(hangMs, undefined, { signal });
       return problem(request, new HttpProblem(504, 'gateway_timeout', 'Gateway timeout', 'The issuer did not answer.'));
     }
     const firstAttempt = !attemptedKeys.has(key);
@@ -183,11 +183,17 @@ export async function buildSandboxApp(options: SandboxOptions = {}): Promise<{ a
     }
     const entry: { fingerprint: string; response?: StoredResponse } = { fingerprint };
     idempotency.set(key, entry);
+    // Waits end early when the sandbox closes or the client hangs up (a client timeout): the key is then released.
+    const clientGone = new AbortController();
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) clientGone.abort();
+    });
+    const abandoned = AbortSignal.any([closing.signal, clientGone.signal]);
     let response: StoredResponse;
     try {
       const extra = latencyMs + (latencyJitterMs > 0 ? Math.floor(random() * latencyJitterMs) : 0);
-      if (extra > 0) await sleep(extra, undefined, { signal: closing.signal });
-      const failure = await injected(request, operation, card, key);
+      if (extra > 0) await sleep(extra, undefined, { signal: abandoned });
+      const failure = await injected(request, operation, card, key, abandoned);
       if (failure === undefined) {
         response = decide(key);
         entry.response = response;
@@ -197,8 +203,9 @@ export async function buildSandboxApp(options: SandboxOptions = {}): Promise<{ a
       }
     } catch (err) {
       idempotency.delete(key);
-      if (!closing.signal.aborted) throw err;
-      response = problem(request, new HttpProblem(503, 'shutting_down', 'Shutting down', 'The sandbox is closing.'));
+      if (!abandoned.aborted) throw err;
+      const why = closing.signal.aborted ? 'The sandbox is closing.' : 'The client hung up.';
+      response = problem(request, new HttpProblem(503, 'request_abandoned', 'Request abandoned', `${why} Nothing was applied.`));
     }
     return send(response);
   }
