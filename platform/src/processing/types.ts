@@ -56,6 +56,12 @@ export interface ProcessorOptions {
   readonly strict?: boolean;
   /** Lease heartbeat period (default 2 s); another instance takes over after 3 missed beats or a lost connection. */
   readonly heartbeatMs?: number;
+  /** Pause between lease attempts while another instance holds the lease (default 1 s). */
+  readonly leaseRetryMs?: number;
+  /** How long `stop()` lets the batch in flight finish before aborting its `ctx.signal` (default 10 s). */
+  readonly stopTimeoutMs?: number;
+  /** Period of the lag sample (events and seconds behind) while holding the lease (default 5 s; 0 turns it off). */
+  readonly lagSampleMs?: number;
 }
 
 /** A dead-lettered (parked) event: the processor moved on without it. */
@@ -94,4 +100,9 @@ export interface RunningProcessor {
   isActive(): boolean;
   /** Stops at a checkpoint boundary and releases the lease. */
   stop(): Promise<void>;
+  /**
+   * Settles when the processor has ended: with `undefined` after `stop()`, with the error when it gave up (strict
+   * mode's `PoisonEventError`). Never rejects.
+   */
+  readonly finished: Promise<Error | undefined>;
 }

@@ -1,0 +1,65 @@
+import type pg from 'pg';
+import { readAllQuery } from '../eventStore/postgres/readAllQuery.js';
+import type { EventFilter, EventStore, Position, RecordedEvent } from '../eventStore/types.js';
+
+export interface Lag {
+  /** Matching events after the checkpoint, counted up to the cap. */
+  readonly eventsBehind: number;
+  /** Age of the first matching event after the checkpoint (0 when there is none). */
+  readonly secondsBehind: number;
+}
+
+/**
+ * How far a checkpoint is behind the head of the log for `filter`. The first unprocessed event comes from the store
+ * port; the count is one SQL `count` when `pool` holds that same PostgreSQL event store (checked by the event's id),
+ * otherwise the store's pages are counted.
+ */
+export async function sampleLag(
+  store: EventStore,
+  pool: pg.Pool,
+  filter: EventFilter | undefined,
+  checkpoint: Position | undefined,
+  cap: number,
+): Promise<Lag> {
+  const from = checkpoint ?? 'start';
+  const [first] = await store.readAll({ from, maxCount: 1, ...(filter && { filter }) });
+  if (first === undefined) return { eventsBehind: 0, secondsBehind: 0 };
+  const secondsBehind = Math.max(0, (Date.now() - first.recordedAt.getTime()) / 1000);
+  const eventsBehind = (await countInSql(pool, first, filter, from, cap)) ?? (await countByPages(store, filter, from, cap));
+  return { eventsBehind, secondsBehind };
+}
+
+async function countInSql(
+  pool: pg.Pool,
+  first: RecordedEvent,
+  filter: EventFilter | undefined,
+  from: Position | 'start',
+  cap: number,
+): Promise<number | undefined> {
+  const { rows: same } = await pool
+    .query<{ same: boolean }>(
+      "select to_regclass('es.events') is not null and exists (select 1 from es.events where event_id = $1::uuid) as same",
+      [first.metadata.eventId],
+    )
+    .catch(() => ({ rows: [{ same: false }] }));
+  if (same[0]?.same !== true) return undefined;
+  const query = readAllQuery(from, 'forwards', cap, filter);
+  const { rows } = await pool.query<{ n: string }>(
+    `select count(*)::text as n from (${query.text}) page where page.tx_id is not null`,
+    query.values,
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+async function countByPages(store: EventStore, filter: EventFilter | undefined, from: Position | 'start', cap: number): Promise<number> {
+  let count = 0;
+  let position: Position | 'start' = from;
+  while (count < cap) {
+    const page = await store.readAll({ from: position, maxCount: Math.min(10_000, cap - count), ...(filter && { filter }) });
+    count += page.length;
+    const last = page.at(-1);
+    if (last === undefined || page.length < 10_000) break;
+    position = last.position;
+  }
+  return count;
+}
