@@ -50,6 +50,10 @@ export type {
   RebuildHooks,
   RunningProcessor,
 } from './processing/types.js';
+export { startProcessor, instanceOwner, type ProcessorDependencies } from './processing/startProcessor.js';
+export { migrateProcessing } from './processing/migrateProcessing.js';
+export { LeaseLostError, PoisonEventError, isTransientError } from './processing/errors.js';
+export { checkpointChannel } from './processing/schema.js';
 export { createKafkaPublisher, type KafkaPublisher, type KafkaPublisherOptions, type PublisherHealth } from './kafka/kafkaPublisher.js';
 export { eventHeaders, toEnvelope, toKafkaMessage, type EventEnvelope } from './kafka/eventMessage.js';
 export { kafkaLogCreator } from './kafka/kafkaLogger.js';
