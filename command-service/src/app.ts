@@ -29,6 +29,11 @@ export async function buildCommandApp(deps: CommandAppDeps): Promise<HttpApp> {
     corsOrigins: config.CORS_ORIGINS,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
     errorMappers: [domainErrorMapper],
+    // Migrations ran above (boot fails otherwise); these say whether the stores answer now.
+    readiness: [
+      { name: 'postgres', check: () => pool.query('select 1') },
+      { name: 'eventstore', check: () => deps.store.headPosition() },
+    ],
   });
   const idempotency = createIdempotencyStore(pool);
   const routeDeps = { app, store: deps.store, idempotency };

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ConcurrencyError,
+  currentTraceparent,
   HttpProblem,
   type EventStore,
   type JsonObject,
@@ -9,6 +10,7 @@ import {
   type Position,
   type RecordedEvent,
 } from '@orderflow/platform';
+import { observeAppend, observeCommand } from './commandTelemetry.js';
 
 /** What a decider emits: a type and plain data (checked as JSON by the store before anything is written). */
 export interface DomainEvent {
@@ -67,7 +69,9 @@ export async function handleCommand<State, Command, Event extends DomainEvent>(
 ): Promise<HandleResult<Event>> {
   // One command at a time per stream in this process: a hot stream (a drop's SKU) is then contended only across
   // processes, instead of every concurrent request re-deciding against every other one.
-  return serialised(store, streamId, () => decideAndAppend(store, streamId, decider, command, context, options));
+  return observeCommand(command, streamId, context.traceparent, () =>
+    serialised(store, streamId, () => decideAndAppend(store, streamId, decider, command, context, options)),
+  );
 }
 
 async function decideAndAppend<State, Command, Event extends DomainEvent>(
@@ -98,10 +102,12 @@ async function decideAndAppend<State, Command, Event extends DomainEvent>(
     const events = decider.decide(command, state);
     if (events.length === 0) return { events, revision, position, attempts: attempt };
     try {
-      const result = await store.appendToStream(
-        streamId,
-        events.map((e, i) => toNewEvent(e, i, streamId, context, options.schemaVersionOf(e.type))),
-        { expectedRevision: revision ?? 'no_stream' },
+      const result = await observeAppend(streamId, () =>
+        store.appendToStream(
+          streamId,
+          events.map((e, i) => toNewEvent(e, i, streamId, context, options.schemaVersionOf(e.type))),
+          { expectedRevision: revision ?? 'no_stream' },
+        ),
       );
       remember(cache, streamId, {
         state: events.reduce((s, e) => decider.evolve(s, e), state),
@@ -167,6 +173,8 @@ async function serialised<T>(store: EventStore, streamId: string, work: () => Pr
 }
 
 function toNewEvent(event: DomainEvent, index: number, streamId: string, context: CommandContext, schemaVersion: number): NewEvent {
+  // The command's own span when tracing runs, so that what reacts to the event continues this trace.
+  const traceparent = currentTraceparent() ?? context.traceparent;
   return {
     type: event.type,
     // Domain event data are zod-typed objects; the store validates them as JSON at run time.
@@ -178,7 +186,7 @@ function toNewEvent(event: DomainEvent, index: number, streamId: string, context
       actor: context.actor,
       ...(context.correlationId === undefined ? {} : { correlationId: context.correlationId }),
       ...(context.causationId === undefined ? {} : { causationId: context.causationId }),
-      ...(context.traceparent === undefined ? {} : { traceparent: context.traceparent }),
+      ...(traceparent === undefined ? {} : { traceparent }),
     },
   };
 }

@@ -54,14 +54,18 @@ const setter: TextMapSetter<Carrier> = {
   },
 };
 const getter: TextMapGetter<Carrier> = { get: (carrier, key) => carrier[key], keys: (carrier) => Object.keys(carrier) };
-let installed: Telemetry | undefined;
+let installed: { readonly handle: Telemetry; readonly processors: SpanProcessor[] } | undefined;
 
 /**
  * Registers the OpenTelemetry SDK for this process (once: a second call returns the first handle, so the embedded
  * mode's services can each call it): AsyncLocalStorage context, W3C trace-context propagation, and the exporter.
  */
 export function initTelemetry(options: TelemetryOptions): Telemetry {
-  if (installed !== undefined) return installed;
+  if (installed !== undefined) {
+    // A later caller's own processors (a test's in-memory exporter) still join.
+    installed.processors.push(...(options.spanProcessors ?? []));
+    return installed.handle;
+  }
   const processors: SpanProcessor[] = [...(options.spanProcessors ?? [])];
   if (options.exporter === 'console') processors.push(new SimpleSpanProcessor(new ConsoleSpanExporter()));
   if (options.exporter === 'otlp') {
@@ -70,7 +74,7 @@ export function initTelemetry(options: TelemetryOptions): Telemetry {
   }
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName }),
-    spanProcessors: processors,
+    spanProcessors: [fanOut(processors)],
   });
   provider.register({ propagator: w3c });
   const handle: Telemetry = {
@@ -80,11 +84,29 @@ export function initTelemetry(options: TelemetryOptions): Telemetry {
       trace.disable();
       context.disable();
       propagation.disable();
-      if (installed === handle) installed = undefined;
+      if (installed?.handle === handle) installed = undefined;
     },
   };
-  installed = handle;
+  installed = { handle, processors };
   return handle;
+}
+
+/** One processor that forwards to a list which may grow after the provider was built. */
+function fanOut(processors: SpanProcessor[]): SpanProcessor {
+  return {
+    onStart: (span, parent) => {
+      for (const p of processors) p.onStart(span, parent);
+    },
+    onEnd: (span) => {
+      for (const p of processors) p.onEnd(span);
+    },
+    forceFlush: async () => {
+      await Promise.all(processors.map((p) => p.forceFlush()));
+    },
+    shutdown: async () => {
+      await Promise.all(processors.map((p) => p.shutdown()));
+    },
+  };
 }
 
 /** The tracer every orderflow component uses (a no-op until `initTelemetry`). */
