@@ -7,7 +7,6 @@ import {
   createPostgresDocumentStore,
   type DocumentStore,
   type EventStore,
-  type JsonObject,
 } from '@orderflow/platform';
 import { describeWith } from '@orderflow/platform/testing';
 import { eventRegistry, type EventOf, type EventType, type Notification, type OrderHistoryDocument } from '@orderflow/schemas';

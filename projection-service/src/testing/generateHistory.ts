@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventStore, JsonObject, NewEvent } from '@orderflow/platform';
+import type { EventStore, NewEvent } from '@orderflow/platform';
 import { eventRegistry, type EventOf, type EventType } from '@orderflow/schemas';
 
 export interface HistoryOptions {
