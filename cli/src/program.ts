@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { eventsCommand } from './commands/events.js';
 import { startCommand } from './commands/start.js';
 import { tokenCommand } from './commands/token.js';
 
@@ -8,5 +9,6 @@ export function createProgram(): Command {
     .description('orderflow: an event-sourced order engine for scarce stock')
     .showHelpAfterError()
     .addCommand(startCommand())
-    .addCommand(tokenCommand());
+    .addCommand(tokenCommand())
+    .addCommand(eventsCommand());
 }
