@@ -12,3 +12,14 @@ export {
 } from './payments/paymentGateway.js';
 export { createHttpPaymentGateway, type HttpPaymentGatewayOptions } from './payments/httpPaymentGateway.js';
 export { startSandboxGateway, type RunningSandboxGateway, type StartSandboxOptions } from './payments/sandbox/startSandboxGateway.js';
+export {
+  checkoutProcessor,
+  defaultCheckoutPolicy,
+  startCheckoutWorker,
+  type CheckoutWorker,
+  type CheckoutWorkerConfig,
+  type CheckoutWorkerDeps,
+} from './checkout/checkoutWorker.js';
+export { checkoutOperators } from './checkout/checkoutOperators.js';
+export { checkoutMigrations, type CheckoutRow } from './checkout/checkoutTables.js';
+export { startCheckpointedRunner, type StartProcessor } from './checkout/checkoutRunner.js';

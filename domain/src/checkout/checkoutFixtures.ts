@@ -53,8 +53,8 @@ export const started: CheckoutEvent = {
     inputId: 'placed',
     phase: 'reserving',
     effects: [
-      { kind: 'reserve', sku: 'CAP-1', quantity: 1, expiresAt: reservationExpiresAt },
-      { kind: 'reserve', sku: 'SNEAKER-42', quantity: 2, expiresAt: reservationExpiresAt },
+      { kind: 'reserve', sku: 'CAP-1', customerId: 'c-1', quantity: 1, expiresAt: reservationExpiresAt },
+      { kind: 'reserve', sku: 'SNEAKER-42', customerId: 'c-1', quantity: 2, expiresAt: reservationExpiresAt },
     ],
     timersSet: [reservationTimer],
     timersCancelled: [],

@@ -5,7 +5,9 @@ import { type Checkout, type CheckoutFacts, uncapturedOf } from './checkout.js';
 /** The reservation of one line: held a grace period past the saga's own expiry timer. */
 export function reserveEffects(facts: CheckoutFacts, policy: CheckoutPolicy, only?: (sku: string) => boolean): CheckoutEffect[] {
   const expiresAt = addMillis(facts.reservationDueAt, policy.reservationGraceMs);
-  return facts.lines.filter((l) => only?.(l.sku) ?? true).map(({ sku, quantity }) => ({ kind: 'reserve', sku, quantity, expiresAt }));
+  return facts.lines
+    .filter((l) => only?.(l.sku) ?? true)
+    .map(({ sku, quantity }) => ({ kind: 'reserve', sku, customerId: facts.customerId, quantity, expiresAt }));
 }
 
 export function authorizeEffect(facts: CheckoutFacts): CheckoutEffect {

@@ -53,7 +53,7 @@ const effect = input;
 
 /** What the checkout issued in reaction (its outbox); each effect's command id derives from the order and `kind`/`sku`. */
 export const CheckoutEffect = z.discriminatedUnion('kind', [
-  effect('reserve', { sku: Sku, quantity: Quantity, expiresAt: Timestamp }),
+  effect('reserve', { sku: Sku, customerId: CustomerId, quantity: Quantity, expiresAt: Timestamp }),
   effect('release', { sku: Sku, reason: CancellationReason }),
   effect('commit', { sku: Sku }),
   effect('return_stock', { sku: Sku, quantity: Quantity }),

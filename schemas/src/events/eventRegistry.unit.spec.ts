@@ -44,7 +44,7 @@ const samples: { [Type in EventType]: Extract<AnyEvent, { type: Type }>['data'] 
     orderId: 'o-1',
     inputId: 'e:1',
     phase: 'reserving',
-    effects: [{ kind: 'reserve', sku, quantity: 2, expiresAt }],
+    effects: [{ kind: 'reserve', sku, customerId: 'c-1', quantity: 2, expiresAt }],
     timersSet: [{ kind: 'reservation', dueAt: expiresAt }],
     timersCancelled: [],
     customerId: 'c-1',

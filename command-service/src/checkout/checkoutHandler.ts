@@ -1,0 +1,106 @@
+import { checkoutDecider } from '@orderflow/domain';
+import type { EventStore } from '@orderflow/platform';
+import { parseEvent, type CheckoutEvent, type CheckoutPolicy, type HandleCheckoutInput } from '@orderflow/schemas';
+import type pg from 'pg';
+import type { FastifyBaseLogger as Logger } from 'fastify';
+import { execute, metadataFor } from '../commands.js';
+import { deterministicUuid } from '../handling/handleCommand.js';
+import type { PaymentGateway } from '../payments/paymentGateway.js';
+import { timerInputId, type RoutedInput } from './checkoutInputs.js';
+import { cancelTimers, operatorRetryKind, recordPhase, setTimers, type DueTimer } from './checkoutTables.js';
+import { sagaMetrics } from './checkoutMetrics.js';
+import { runEffects, sagaActor } from './runEffects.js';
+
+export const checkoutStream = (orderId: string) => `checkout-${orderId}`;
+
+export interface CheckoutHandlerDeps {
+  readonly store: EventStore;
+  readonly pool: pg.Pool;
+  readonly gateway: PaymentGateway;
+  readonly logger: Logger;
+  readonly policy: CheckoutPolicy;
+}
+
+export interface CheckoutHandler {
+  /** Handles one input of one checkout: decide and record (inbox/outbox), set and cancel timers, carry out the effects. */
+  handle(routed: RoutedInput): Promise<void>;
+  /** Timers that came due, as inputs of their checkouts. */
+  fire(due: readonly DueTimer[]): Promise<void>;
+}
+
+type Step = CheckoutEvent['data'];
+
+/**
+ * The side-effecting half of the checkout: everything decided is recorded in `checkout-<orderId>` before anything is
+ * done, so a crash at any point is repaired by handling the same input again — the decider recognises it and the
+ * recorded effects are issued again, each idempotent by its deterministic command id or gateway idempotency key.
+ * Inputs of one checkout are handled one at a time in this process (across processes, the lease of the processor).
+ */
+export function createCheckoutHandler(deps: CheckoutHandlerDeps): CheckoutHandler {
+  const { store, pool, policy } = deps;
+  const queues = new Map<string, Promise<void>>();
+
+  async function serialised(orderId: string, work: () => Promise<void>): Promise<void> {
+    const previous = queues.get(orderId) ?? Promise.resolve();
+    const current = previous.then(work, work);
+    const settled = current.catch(() => undefined);
+    queues.set(orderId, settled);
+    try {
+      await current;
+    } finally {
+      if (queues.get(orderId) === settled) queues.delete(orderId);
+    }
+  }
+
+  /** The step recorded for `inputId` (a redelivered input), found in the checkout stream. */
+  async function recordedStep(orderId: string, inputId: string): Promise<{ step: Step; revision: bigint } | undefined> {
+    const events = await store.readStream(checkoutStream(orderId));
+    for (const recorded of events) {
+      const event = parseEvent(recorded) as CheckoutEvent;
+      if (event.data.inputId === inputId) return { step: event.data, revision: recorded.revision };
+    }
+    return undefined;
+  }
+
+  async function handleOne(routed: RoutedInput): Promise<void> {
+    const { orderId, inputId, input } = routed;
+    const command: HandleCheckoutInput = {
+      type: 'HandleCheckoutInput',
+      data: { orderId, inputId, input, policy },
+      metadata: metadataFor(deterministicUuid(`checkout-input\n${orderId}\n${inputId}`), sagaActor, orderId),
+    };
+    const result = await execute(store, checkoutStream(orderId), checkoutDecider, command);
+    const decided = result.events[0];
+    const found = decided === undefined ? await recordedStep(orderId, inputId) : { step: decided.data, revision: result.revision ?? 0n };
+    if (found === undefined) return;
+    const { step, revision } = found;
+    if (decided !== undefined) sagaMetrics.steps.inc({ phase: step.phase });
+    // Timers first: an open checkout always has one that will move it, even if the effects below never run.
+    await setTimers(pool, orderId, step.timersSet);
+    await cancelTimers(pool, orderId, step.timersCancelled);
+    const failures = await runEffects(
+      { ...deps, orderId, ...(routed.traceparent === undefined ? {} : { traceparent: routed.traceparent }) },
+      step.effects,
+    );
+    const reason = 'cancellation' in step ? step.cancellation?.reason : undefined;
+    await recordPhase(pool, { orderId, phase: step.phase, reason, revision });
+    // A gateway failure is an input in its own right, named after the step that met it.
+    for (const failure of failures)
+      await handleOne({ orderId, inputId: `gw:${failure.operation}:${inputId}`.slice(0, 128), input: failure });
+  }
+
+  return {
+    handle: (routed) => serialised(routed.orderId, () => handleOne(routed)),
+    async fire(due) {
+      await Promise.all(
+        due.map(({ orderId, kind, dueAt }) =>
+          serialised(orderId, () =>
+            kind === operatorRetryKind
+              ? handleOne({ orderId, inputId: `op:retry:${Date.parse(dueAt)}`, input: { kind: 'operator_retry' } })
+              : handleOne({ orderId, inputId: timerInputId({ kind, dueAt }), input: { kind: 'timer_fired', timer: { kind, dueAt } } }),
+          ),
+        ),
+      );
+    },
+  };
+}

@@ -1,0 +1,178 @@
+import type { Migration } from '@orderflow/platform';
+import type { CheckoutPhase, CheckoutTimer } from '@orderflow/schemas';
+import type pg from 'pg';
+
+/**
+ * The saga's own tables (schema `checkout`): its durable timers, and one row per checkout with its phase — what
+ * operators list and what the metrics count. The checkout stream stays the truth; the row follows it.
+ */
+export const checkoutMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'timers and checkouts',
+    sql: `create schema if not exists checkout;
+      create table checkout.timers (
+        order_id text not null, kind text not null, due_at timestamptz not null,
+        primary key (order_id, kind, due_at));
+      create index timers_due on checkout.timers (due_at);
+      create table checkout.checkouts (
+        order_id text primary key, phase text not null, reason text, revision bigint not null,
+        started_at timestamptz not null default now(), updated_at timestamptz not null default now());
+      create index checkouts_phase on checkout.checkouts (phase, updated_at);
+      create table checkout.checkpoints (name text primary key, position text not null);`,
+  },
+];
+
+/** A row of this kind is an operator's request to retry a checkout (`orderflow checkouts retry`), fired like a timer. */
+export const operatorRetryKind = 'operator';
+
+export type DueTimer =
+  | { readonly orderId: string; readonly kind: CheckoutTimer['kind']; readonly dueAt: string }
+  | { readonly orderId: string; readonly kind: typeof operatorRetryKind; readonly dueAt: string };
+
+export interface CheckoutRow {
+  readonly orderId: string;
+  readonly phase: CheckoutPhase;
+  readonly reason: string | null;
+  readonly startedAt: Date;
+  readonly updatedAt: Date;
+  /** Due time of its earliest live timer (`null`: none). */
+  readonly nextTimerAt: Date | null;
+}
+
+/** Timers are keyed by order, kind and due time: replaying an old step can add a stale timer (a no-op when it fires), never move a live one. */
+export async function setTimers(pool: pg.Pool, orderId: string, timers: readonly CheckoutTimer[]): Promise<void> {
+  if (timers.length === 0) return;
+  await pool.query(
+    `insert into checkout.timers (order_id, kind, due_at)
+     select $1, t.kind, t.due_at from unnest($2::text[], $3::timestamptz[]) as t(kind, due_at)
+     on conflict do nothing`,
+    [orderId, timers.map((t) => t.kind), timers.map((t) => t.dueAt)],
+  );
+}
+
+export async function cancelTimers(pool: pg.Pool, orderId: string, timers: readonly CheckoutTimer[]): Promise<void> {
+  if (timers.length === 0) return;
+  await pool.query(
+    `delete from checkout.timers where order_id = $1
+       and (kind, due_at) in (select * from unnest($2::text[], $3::timestamptz[]))`,
+    [orderId, timers.map((t) => t.kind), timers.map((t) => t.dueAt)],
+  );
+}
+
+/**
+ * Fires due timers: locks up to `limit` of them (SKIP LOCKED, so several tickers never fire the same one), hands
+ * them to `fire`, and deletes them in the same transaction. A crash before the commit fires them again, which the
+ * checkout recognises (the timer's input id is derived from it).
+ */
+export async function fireDueTimers(pool: pg.Pool, limit: number, fire: (due: readonly DueTimer[]) => Promise<void>): Promise<number> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    const { rows } = await client.query<{ order_id: string; kind: DueTimer['kind']; due_at: Date }>(
+      `select order_id, kind, due_at from checkout.timers where due_at <= now() order by due_at limit $1 for update skip locked`,
+      [limit],
+    );
+    if (rows.length > 0) {
+      await fire(rows.map((r) => ({ orderId: r.order_id, kind: r.kind, dueAt: r.due_at.toISOString() })));
+      await client.query(
+        `delete from checkout.timers where (order_id, kind, due_at) in (select * from unnest($1::text[], $2::text[], $3::timestamptz[]))`,
+        [rows.map((r) => r.order_id), rows.map((r) => r.kind), rows.map((r) => r.due_at)],
+      );
+    }
+    await client.query('commit');
+    return rows.length;
+  } catch (err) {
+    await client.query('rollback').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+/** Records a checkout's phase after a step; an older revision never overwrites a newer one. */
+export async function recordPhase(
+  pool: pg.Pool,
+  row: { orderId: string; phase: CheckoutPhase; reason: string | undefined; revision: bigint },
+): Promise<void> {
+  await pool.query(
+    `insert into checkout.checkouts (order_id, phase, reason, revision) values ($1, $2, $3, $4)
+     on conflict (order_id) do update set phase = excluded.phase, reason = coalesce(excluded.reason, checkout.checkouts.reason),
+       revision = excluded.revision, updated_at = now()
+     where checkout.checkouts.revision < excluded.revision`,
+    [row.orderId, row.phase, row.reason ?? null, row.revision.toString()],
+  );
+}
+
+const openPhases = ['reserving', 'authorizing', 'completing', 'compensating'];
+
+/**
+ * Checkouts, newest first. `stuck`: raised to operators (`attention`), open without a live timer, or open and
+ * unchanged for longer than `stuckAfterMs`.
+ */
+export async function listCheckouts(
+  pool: pg.Pool,
+  options: { stuck?: boolean; stuckAfterMs?: number; limit?: number; orderId?: string } = {},
+): Promise<CheckoutRow[]> {
+  const { rows } = await pool.query<{
+    order_id: string;
+    phase: CheckoutPhase;
+    reason: string | null;
+    started_at: Date;
+    updated_at: Date;
+    next_timer_at: Date | null;
+  }>(
+    `select c.order_id, c.phase, c.reason, c.started_at, c.updated_at,
+        (select min(t.due_at) from checkout.timers t where t.order_id = c.order_id) as next_timer_at
+     from checkout.checkouts c
+     where ($1::text is null or c.order_id = $1)
+     order by c.updated_at desc limit $2`,
+    [options.orderId ?? null, options.limit ?? 1000],
+  );
+  const stuckBefore = Date.now() - (options.stuckAfterMs ?? 300_000);
+  return rows
+    .map((r) => ({
+      orderId: r.order_id,
+      phase: r.phase,
+      reason: r.reason,
+      startedAt: r.started_at,
+      updatedAt: r.updated_at,
+      nextTimerAt: r.next_timer_at,
+    }))
+    .filter((r) => options.stuck !== true || isStuck(r, stuckBefore));
+}
+
+function isStuck(row: CheckoutRow, stuckBefore: number): boolean {
+  if (row.phase === 'attention') return true;
+  if (!openPhases.includes(row.phase)) return false;
+  return row.nextTimerAt === null || row.updatedAt.getTime() < stuckBefore;
+}
+
+/** Counts for the metrics: checkouts by phase, stuck ones, and timers already due but not fired. */
+export async function checkoutCounts(
+  pool: pg.Pool,
+  stuckAfterMs: number,
+): Promise<{ byPhase: Record<string, number>; stuck: number; backlog: number }> {
+  const [phases, stuck, backlog] = await Promise.all([
+    pool.query<{ phase: string; n: string }>('select phase, count(*) as n from checkout.checkouts group by phase'),
+    pool.query<{ n: string }>(
+      `select count(*) as n from checkout.checkouts c where c.phase = 'attention' or (c.phase = any($1) and
+         (c.updated_at < now() - $2 * interval '1 millisecond' or not exists (select 1 from checkout.timers t where t.order_id = c.order_id)))`,
+      [openPhases, stuckAfterMs],
+    ),
+    pool.query<{ n: string }>('select count(*) as n from checkout.timers where due_at <= now()'),
+  ]);
+  return {
+    byPhase: Object.fromEntries(phases.rows.map((r) => [r.phase, Number(r.n)])),
+    stuck: Number(stuck.rows[0]?.n ?? 0),
+    backlog: Number(backlog.rows[0]?.n ?? 0),
+  };
+}
+
+/** Asks the running worker to retry a checkout now, durably (its ticker picks the request up like a due timer). */
+export async function requestRetry(pool: pg.Pool, orderId: string): Promise<void> {
+  await pool.query(`insert into checkout.timers (order_id, kind, due_at) values ($1, $2, now()) on conflict do nothing`, [
+    orderId,
+    operatorRetryKind,
+  ]);
+}
