@@ -35,6 +35,8 @@ export const configSchema = z
     COMMAND_PORT: port(3000),
     QUERY_PORT: port(3001),
     GATEWAY_PORT: port(3002),
+    /** The projection service's operational HTTP (/healthz, /readyz, /metrics) when it runs alone. */
+    PROJECTION_PORT: port(3003),
     JWT_SECRET: z.string().min(32, 'must be at least 32 bytes').optional(),
     JWKS_URL: z.url().optional(),
     JWT_ISSUER: z.string().min(1).default('orderflow'),
