@@ -1,4 +1,4 @@
-import { loadConfig, signToken, type DocumentStore, type HttpApp, type Role } from '@orderflow/platform';
+import { loadConfig, signToken, type DocumentCollection, type DocumentStore, type HttpApp, type Role } from '@orderflow/platform';
 import type { Notification, OrderHistoryDocument } from '@orderflow/schemas';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { createPostgresCatalogReader } from '../catalogReader.js';
 import { collections, createReadModels } from '../readModels.js';
 import { notification, orderDocument, positionAt } from './fixtures.js';
 import { createManualCheckpoints } from './manualCheckpoints.js';
+import { openSse } from './sseClient.js';
 
 export const config = loadConfig({ NODE_ENV: 'test', RATE_LIMIT_PER_MINUTE: '1000000', LOG_LEVEL: 'silent' });
 const auth = { ...config.auth, secret: config.auth.secret ?? '' };
@@ -20,6 +21,8 @@ export function describeQueryApi(openDocuments: () => Promise<DocumentStore>, da
   let documents: DocumentStore;
   let pool: pg.Pool;
   let app: HttpApp;
+  let base: string;
+  let orders: DocumentCollection<OrderHistoryDocument>;
   const checkpoints = createManualCheckpoints();
   // c-1: 23 orders, three of them placed in the same minute (ties); c-2: 4 orders.
   const mine = Array.from({ length: 23 }, (_, i) =>
@@ -30,7 +33,7 @@ export function describeQueryApi(openDocuments: () => Promise<DocumentStore>, da
 
   beforeAll(async () => {
     documents = await openDocuments();
-    const orders = documents.collection<OrderHistoryDocument>(collections.orders.name, collections.orders);
+    orders = documents.collection<OrderHistoryDocument>(collections.orders.name, collections.orders);
     const notifications = documents.collection<Notification>(collections.notifications.name, collections.notifications);
     await orders.ensure();
     await notifications.ensure();
@@ -47,10 +50,16 @@ export function describeQueryApi(openDocuments: () => Promise<DocumentStore>, da
        from generate_series(1, 7) i on conflict do nothing`,
     );
     const readModels = createReadModels(documents, createPostgresCatalogReader(pool));
-    app = await buildQueryApp({ config, readModels, watcher: checkpoints, logger: false, consistencyTimeoutMs: 300 });
-    await app.ready();
+    const build = () => buildQueryApp({ config, readModels, watcher: checkpoints, logger: false, consistencyTimeoutMs: 300 });
+    app = await build();
+    base = await app.listen({ host: '127.0.0.1', port: 0 });
+    other = await build();
+    otherBase = await other.listen({ host: '127.0.0.1', port: 0 });
   });
+  let other: HttpApp;
+  let otherBase: string;
   afterAll(async () => {
+    await other.close();
     await app.close();
     await pool.end();
     await documents.close();
@@ -188,6 +197,56 @@ export function describeQueryApi(openDocuments: () => Promise<DocumentStore>, da
     });
     const missing = await get('/v1/catalog/SKU-404');
     expect([missing.statusCode, codeOf(missing)]).toEqual([404, 'sku_not_found']);
+  });
+
+  it('streams an order live: its status now, then each projected change within 200 ms, public entries only', async () => {
+    const stream = await openSse(`${base}/v1/orders/o-1-07/live`, await bearer('customer', 'c-1'));
+    try {
+      expect([stream.status, stream.contentType]).toEqual([200, 'text/event-stream; charset=utf-8']);
+      const first = await stream.next();
+      expect(first.event).toBe('order');
+      expect(JSON.parse(first.data)).toMatchObject({ orderId: 'o-1-07', status: 'confirmed', changes: [{ type: 'OrderPlaced' }] });
+      const order = mine[7] ?? orderDocument('o-1-07', 'c-1', 14);
+      const at = new Date().toISOString();
+      const shipped: OrderHistoryDocument = {
+        ...order,
+        status: 'shipped',
+        updatedAt: at,
+        lastPosition: positionAt(501),
+        timeline: [
+          ...order.timeline,
+          { at, type: 'OrderShipped', visibility: 'public', title: 'Shipped', position: positionAt(500) },
+          { at, type: 'PaymentCaptured', visibility: 'internal', title: 'Captured', position: positionAt(501) },
+        ],
+      };
+      const written = performance.now();
+      await orders.upsertMany([shipped]);
+      checkpoints.advance('order-history', positionAt(501));
+      const change = await stream.next();
+      expect(change.receivedAt - written).toBeLessThan(200);
+      expect(change.id).toBe(positionAt(501));
+      expect(JSON.parse(change.data)).toEqual({
+        orderId: 'o-1-07',
+        status: 'shipped',
+        updatedAt: at,
+        position: positionAt(501),
+        changes: [{ at, type: 'OrderShipped', visibility: 'public', title: 'Shipped', position: positionAt(500) }],
+      });
+      // A checkpoint that did not change this order pushes nothing.
+      checkpoints.advance('order-history', positionAt(502));
+      await expect(stream.next(300)).rejects.toThrow(/no event/);
+    } finally {
+      stream.close();
+    }
+  });
+
+  it('refuses a live stream of someone else’s order before it starts, and ends open streams when the server closes', async () => {
+    const refused = await get('/v1/orders/o-2-0/live', await bearer('customer', 'c-1'));
+    expect([refused.statusCode, codeOf(refused)]).toEqual([404, 'order_not_found']);
+    const stream = await openSse(`${otherBase}/v1/orders/o-2-1/live`, await bearer('admin', 'a-1'));
+    expect(JSON.parse((await stream.next()).data)).toMatchObject({ orderId: 'o-2-1' });
+    await other.close();
+    await expect(stream.next(1_000)).rejects.toThrow(/ended/);
   });
 
   it('documents every route in OpenAPI', async () => {
