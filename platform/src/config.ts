@@ -35,6 +35,8 @@ export const configSchema = z
     COMMAND_PORT: port(3000),
     QUERY_PORT: port(3001),
     GATEWAY_PORT: port(3002),
+    /** The payment gateway the saga calls; unset in the embedded topology, which starts the sandbox on GATEWAY_PORT. */
+    PAYMENT_GATEWAY_URL: z.url().optional(),
     /** The projection service's operational HTTP (/healthz, /readyz, /metrics) when it runs alone. */
     PROJECTION_PORT: port(3003),
     JWT_SECRET: z.string().min(32, 'must be at least 32 bytes').optional(),
