@@ -130,6 +130,21 @@ describe('HTTP payment gateway client against the sandbox', () => {
     expect(requestsFor('error-1').map((r) => r.status)).toEqual([500, 500, 500, 500]);
   });
 
+  it('keeps failing captures of a tok_capture_error payment without losing the authorization', async () => {
+    const gateway = client({ retries: 1 });
+    expect((await authorize(gateway, 'capfail-1', 'tok_capture_error', 500)).outcome).toBe('approved');
+    const capture = await gateway.capture({
+      paymentId: 'capfail-1',
+      amount: eur(500),
+      idempotencyKey: idempotencyKeyFor('capfail-1', 'capture'),
+    });
+    expect(capture).toMatchObject({ outcome: 'unavailable', circuitOpen: false });
+    expect(requestsFor('capfail-1').map((r) => `${r.operation} ${r.status}`)).toEqual(['authorize 200', 'capture 500', 'capture 500']);
+    expect(sandbox.ledger.payment('capfail-1')?.ledger).toMatchObject({ authorized: 500, captured: 0, voided: 0 });
+    const voided = await gateway.void({ paymentId: 'capfail-1', amount: eur(500), idempotencyKey: idempotencyKeyFor('capfail-1', 'void') });
+    expect(voided.outcome).toBe('approved');
+  });
+
   it('succeeds on a retry after a transient 503, applying the effect once', async () => {
     const gateway = client();
     const outcome = await authorize(gateway, 'flaky-1', 'tok_flaky');

@@ -125,10 +125,10 @@ export async function buildSandboxApp(options: SandboxOptions = {}): Promise<{ a
       await sleep(hangMs, undefined, { signal });
       return problem(request, new HttpProblem(504, 'gateway_timeout', 'Gateway timeout', 'The issuer did not answer.'));
     }
-    const firstAttempt = !attemptedKeys.has(key);
-    attemptedKeys.add(key);
-    if (card.kind === 'flaky' && firstAttempt)
+    if (card.kind === 'flaky' && !attemptedKeys.has(key)) {
+      attemptedKeys.add(key);
       return problem(request, new HttpProblem(503, 'gateway_unavailable', 'Gateway unavailable', 'The first attempt fails on purpose.'));
+    }
     if (failureRate > 0 && random() < failureRate)
       return problem(request, new HttpProblem(503, 'gateway_unavailable', 'Gateway unavailable', 'Injected failure (failure rate).'));
     return undefined;
