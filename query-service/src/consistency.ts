@@ -1,16 +1,16 @@
-import { comparePositions, counter, histogram, HttpProblem, isPosition, type Position } from '@orderflow/platform';
+import { counter, histogram, HttpProblem, isPosition, type Position } from '@orderflow/platform';
 import { z } from 'zod';
 
 /**
- * What the query API needs of the processors' checkpoints (platform's checkpoint watcher: PostgreSQL
- * `processing.processors` plus NOTIFY `orderflow_processing`).
+ * What the query API needs of the processors' checkpoints: platform's `createCheckpointWatcher` (PostgreSQL
+ * `processing.processors` plus NOTIFY `orderflow_processing`) fits it.
  */
 export interface CheckpointWatcher {
   /** The processor's last known checkpoint. */
-  current(name: string): Position | undefined | Promise<Position | undefined>;
-  /** Resolves once the processor's checkpoint is at or past `position`; rejects on timeout or abort. */
-  waitFor(name: string, position: Position, options: { readonly timeoutMs: number; readonly signal?: AbortSignal }): Promise<unknown>;
-  /** Calls `listener` after every checkpoint write of any processor; returns the unsubscribe function. */
+  current(name: string): Promise<Position | undefined>;
+  /** `true` once the processor's checkpoint is at or past `position`; `false` on timeout or abort. */
+  waitFor(name: string, position: Position, options: { readonly timeoutMs: number; readonly signal?: AbortSignal }): Promise<boolean>;
+  /** Calls `listener` for every checkpoint seen; returns the unsubscribe function. */
   onCheckpoint(listener: (name: string, position: Position) => void): () => void;
 }
 
@@ -53,28 +53,21 @@ export function createAwaitConsistency(watcher: CheckpointWatcher, timeoutMs: nu
     if (token === undefined) return;
     if (!isPosition(token))
       throw new HttpProblem(400, 'invalid_consistency_token', 'Invalid consistency token', `"${token}" is not a position`);
-    const passed = (checkpoint: Position | undefined) => checkpoint !== undefined && comparePositions(checkpoint, token) >= 0;
-    if (passed(await watcher.current(processor))) {
-      waitSeconds.observe({ processor, outcome: 'immediate' }, 0);
+    const began = performance.now();
+    if (await watcher.waitFor(processor, token, { timeoutMs, ...(signal === undefined ? {} : { signal }) })) {
+      waitSeconds.observe({ processor, outcome: 'passed' }, (performance.now() - began) / 1000);
       return;
     }
-    const began = performance.now();
-    try {
-      await watcher.waitFor(processor, token, { timeoutMs, ...(signal === undefined ? {} : { signal }) });
-      waitSeconds.observe({ processor, outcome: 'waited' }, (performance.now() - began) / 1000);
-    } catch (err) {
-      if (signal?.aborted === true) throw err;
-      const checkpoint = await watcher.current(processor);
-      if (passed(checkpoint)) return;
-      waitSeconds.observe({ processor, outcome: 'timeout' }, (performance.now() - began) / 1000);
-      timeouts.inc({ processor });
-      throw new HttpProblem(
-        409,
-        'read_model_behind',
-        'Read model behind',
-        `The ${processor} read model is at ${checkpoint ?? 'the start of the log'} and had not passed ${token} after ${timeoutMs} ms; retry.`,
-        { processor, checkpoint: checkpoint ?? null, consistentWith: token, waitedMs: Math.round(performance.now() - began) },
-      );
-    }
+    // Timed out (or the client left, and then nobody reads the answer).
+    const checkpoint = await watcher.current(processor);
+    waitSeconds.observe({ processor, outcome: 'timeout' }, (performance.now() - began) / 1000);
+    timeouts.inc({ processor });
+    throw new HttpProblem(
+      409,
+      'read_model_behind',
+      'Read model behind',
+      `The ${processor} read model is at ${checkpoint ?? 'the start of the log'} and had not passed ${token} after ${timeoutMs} ms; retry.`,
+      { processor, checkpoint: checkpoint ?? null, consistentWith: token, waitedMs: Math.round(performance.now() - began) },
+    );
   };
 }

@@ -9,22 +9,22 @@ export function createManualCheckpoints(): CheckpointWatcher & { advance(name: s
   const checkpoints = new Map<string, Position>();
   const listeners = new Set<(name: string, position: Position) => void>();
   return {
-    current: (name) => checkpoints.get(name),
+    current: (name) => Promise.resolve(checkpoints.get(name)),
     waitFor(name, position, { timeoutMs, signal }) {
-      return new Promise<void>((resolve, reject) => {
+      return new Promise<boolean>((resolve) => {
         const check = (n: string) => {
           const at = checkpoints.get(n);
           if (n !== name || at === undefined || comparePositions(at, position) < 0) return;
           done();
-          resolve();
+          resolve(true);
         };
         const timer = setTimeout(() => {
           done();
-          reject(new Error(`timed out waiting for ${name} to pass ${position}`));
+          resolve(false);
         }, timeoutMs);
         const onAbort = () => {
           done();
-          reject(new Error('aborted'));
+          resolve(false);
         };
         const done = () => {
           clearTimeout(timer);
@@ -38,7 +38,9 @@ export function createManualCheckpoints(): CheckpointWatcher & { advance(name: s
     },
     onCheckpoint(listener) {
       listeners.add(listener);
-      return () => listeners.delete(listener);
+      return () => {
+        listeners.delete(listener);
+      };
     },
     advance(name, position) {
       checkpoints.set(name, position as Position);
