@@ -4,6 +4,7 @@ export { exportEvents, type ExportFormat, type ExportOptions, type ExportResult 
 export { replayToKafka, type ReplayCheckpoint, type ReplayOptions, type ReplayResult } from './forwarder/replayToKafka.js';
 export { humanLine, toExportedEvent, type ExportedEvent } from './forwarder/eventRecords.js';
 export { createProjectors, type Projector, type ProjectorDeps } from './projectors/createProjectors.js';
+export { startProjectionService, type ProjectionService, type ProjectionServiceDeps } from './projectionService.js';
 export { createStockProjector, stockProcessorName } from './projectors/stock/stockProjector.js';
 export { stockSchema, stockTable } from './projectors/stock/stockTables.js';
 export {

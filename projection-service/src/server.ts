@@ -1,0 +1,37 @@
+import pg from 'pg';
+import { createDocumentStore, createEventStore, createLogger, loadConfig } from '@orderflow/platform';
+import { startProjectionService } from './projectionService.js';
+
+/** Process entry of the projection service alone (full topology): `pnpm --filter @orderflow/projection-service start`. */
+const config = loadConfig();
+const databaseUrl = config.DATABASE_URL ?? (config.EVENTSTORE_URL?.startsWith('postgres') === true ? config.EVENTSTORE_URL : undefined);
+if (databaseUrl === undefined)
+  throw new Error('DATABASE_URL is required (stock read model, checkpoints and dead letters live in PostgreSQL)');
+const logger = createLogger('projection-service', config.LOG_LEVEL);
+const store = await createEventStore({
+  ...(config.EVENTSTORE_URL === undefined ? {} : { eventStoreUrl: config.EVENTSTORE_URL }),
+  databaseUrl,
+});
+const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+pool.on('error', (err) => {
+  logger.warn({ err }, 'idle PostgreSQL client failed');
+});
+const documents = await createDocumentStore({ ...(config.MONGO_URL === undefined ? {} : { mongoUrl: config.MONGO_URL }), databaseUrl });
+const service = await startProjectionService({ store, pool, documents, logger });
+logger.info({ processors: service.processors.map((p) => p.name), documents: documents.kind }, 'projection service running');
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    logger.info({ signal }, 'draining');
+    service
+      .stop()
+      .then(() => Promise.all([store.close(), documents.close()]))
+      .then(() => pool.end())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+  });
