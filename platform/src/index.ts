@@ -30,6 +30,7 @@ export {
   currentTraceparent,
   getTracer,
   initTelemetry,
+  initTelemetryFromConfig,
   traceHeaders,
   traceMetadata,
   withSpan,

@@ -188,3 +188,22 @@ export function activeTraceIds(): { trace_id?: string; span_id?: string } {
   if (spanContext === undefined || !trace.isSpanContextValid(spanContext)) return {};
   return { trace_id: spanContext.traceId, span_id: spanContext.spanId };
 }
+
+/**
+ * `initTelemetry` from the parsed configuration (`OTEL_TRACES_EXPORTER`, `OTEL_EXPORTER_OTLP_ENDPOINT`,
+ * `OTEL_SERVICE_NAME` overriding `serviceName`): the one line a process entry runs before building anything.
+ */
+export function initTelemetryFromConfig(
+  config: {
+    readonly OTEL_TRACES_EXPORTER: TraceExporterKind;
+    readonly OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
+    readonly OTEL_SERVICE_NAME?: string | undefined;
+  },
+  serviceName: string,
+): Telemetry {
+  return initTelemetry({
+    serviceName: config.OTEL_SERVICE_NAME ?? serviceName,
+    exporter: config.OTEL_TRACES_EXPORTER,
+    ...(config.OTEL_EXPORTER_OTLP_ENDPOINT === undefined ? {} : { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT }),
+  });
+}

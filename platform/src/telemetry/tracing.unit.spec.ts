@@ -3,11 +3,13 @@ import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@o
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createHttpApp, type HttpApp } from '../http/createHttpApp.js';
+import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { withLogContext } from './logContext.js';
 import {
   currentTraceparent,
   initTelemetry,
+  initTelemetryFromConfig,
   traceHeaders,
   traceMetadata,
   withSpan,
@@ -148,5 +150,31 @@ describe('tracing through HTTP requests, event metadata and logs', () => {
       expect(span.parentSpanContext, name).toBeUndefined();
       expect(span.spanContext().traceId, name).toMatch(/^[0-9a-f]{32}$/);
     }
+  });
+});
+
+describe('telemetry configuration', () => {
+  it('is off-by-export by default, takes otlp with an endpoint, and names a bad exporter or URL', () => {
+    const defaults = loadConfig({});
+    expect([defaults.OTEL_TRACES_EXPORTER, defaults.OTEL_EXPORTER_OTLP_ENDPOINT, defaults.LOG_FORMAT]).toEqual(['none', undefined, 'auto']);
+    const otlp = loadConfig({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318', OTEL_SERVICE_NAME: 'x' });
+    expect([otlp.OTEL_TRACES_EXPORTER, otlp.OTEL_EXPORTER_OTLP_ENDPOINT, otlp.OTEL_SERVICE_NAME]).toEqual([
+      'otlp',
+      'http://jaeger:4318',
+      'x',
+    ]);
+    expect(() => loadConfig({ OTEL_TRACES_EXPORTER: 'zipkin', OTEL_EXPORTER_OTLP_ENDPOINT: 'jaeger' })).toThrow(
+      /OTEL_TRACES_EXPORTER[\s\S]*OTEL_EXPORTER_OTLP_ENDPOINT/,
+    );
+  });
+
+  it('registers once per process: a second init (another service in the embedded process) shares the first', async () => {
+    const first = initTelemetryFromConfig(loadConfig({}), 'one');
+    const second = initTelemetryFromConfig(loadConfig({ OTEL_TRACES_EXPORTER: 'console' }), 'two');
+    expect(second).toBe(first);
+    await first.shutdown();
+    const third = initTelemetryFromConfig(loadConfig({}), 'three');
+    expect(third).not.toBe(first);
+    await third.shutdown();
   });
 });
