@@ -105,7 +105,10 @@ export function createBatchExecutor(options: BatchExecutorOptions) {
         await work();
         return undefined;
       } catch (err) {
-        if (err instanceof LeaseLostError) throw err;
+        if (err instanceof LeaseLostError) {
+          processorMetrics.batches.inc({ processor, outcome: 'lost' });
+          throw err;
+        }
         if (signal.aborted) throw new LeaseLostError(processor, `stopped during the batch (${errorMessage(err)})`);
         if (isTransientError(err)) {
           transient += 1;
