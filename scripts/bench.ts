@@ -8,6 +8,8 @@ interface Benchmark {
 
 const benchmarks: Record<string, () => Promise<Benchmark>> = {
   eventstore: () => import('../bench/src/eventstore.js'),
+  kafka: () => import('../bench/src/kafka.js'),
+  projections: () => import('../bench/src/projections.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -1,0 +1,134 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import {
+  createEventStore,
+  createMongoDocumentStore,
+  createPostgresDocumentStore,
+  readInfraEnv,
+  type DocumentStore,
+} from '@orderflow/platform';
+import {
+  createNotificationsProjector,
+  createOrderHistoryProjector,
+  createStockProjector,
+  generateHistory,
+  replay,
+  type Projector,
+} from '@orderflow/projection-service';
+import { createScratchDatabase, settleDatabase } from './database.js';
+import { round } from './stats.js';
+
+export const description =
+  'rebuild throughput of each projection (stock in PostgreSQL; order history and notifications in MongoDB and JSONB)';
+
+interface Row {
+  readonly projection: string;
+  readonly target: string;
+  readonly events: number;
+  readonly seconds: number;
+  readonly eventsPerSecond: number;
+}
+
+/**
+ * `pnpm bench projections [--events N] [--skip-mongo]`: writes a generated history of about N events (default 1M) into
+ * a scratch PostgreSQL event store, then rebuilds each projection from the start (non-blue-green), timing the
+ * replay: reading the filtered log, parsing, folding and writing. Progress on stderr; table, then JSON on stdout.
+ */
+export async function run(args: readonly string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: [...args],
+    options: { events: { type: 'string', default: '1000000' }, 'skip-mongo': { type: 'boolean', default: false } },
+  });
+  const target = Number(values.events);
+  if (!Number.isSafeInteger(target) || target < 1000) throw new Error(`--events must be an integer ≥ 1000, got ${values.events}`);
+  const infra = readInfraEnv();
+  const adminUrl = process.env.DATABASE_URL ?? infra.DATABASE_URL;
+  if (adminUrl === undefined || adminUrl === '') throw new Error('no PostgreSQL: run `pnpm infra:up` (or set DATABASE_URL)');
+  const mongoUrl = values['skip-mongo'] ? undefined : (process.env.MONGO_URL ?? infra.MONGO_URL);
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+
+  const database = await createScratchDatabase(adminUrl, `bench_projections_${randomBytes(4).toString('hex')}`);
+  const mongoDb = `bench_projections_${randomBytes(4).toString('hex')}`;
+  const store = await createEventStore({ databaseUrl: database.url });
+  const pool = new pg.Pool({ connectionString: database.url, max: 4 });
+  const rows: Row[] = [];
+  try {
+    const began = performance.now();
+    // About 11.5 events per order in the generated mix.
+    let lastReport = 0;
+    const written = await generateHistory(store, {
+      orders: Math.ceil(target / 11.5),
+      writers: 8,
+      onProgress: (n) => {
+        if (n - lastReport >= 100_000) log(`  generated ${(lastReport = n).toLocaleString('en')} events`);
+      },
+    });
+    const generateSeconds = (performance.now() - began) / 1000;
+    log(`generated ${written.toLocaleString('en')} events in ${round(generateSeconds)} s (${round(written / generateSeconds)} events/s)`);
+    await settleDatabase(database.url);
+
+    const measure = async (projection: string, targetName: string, projector: Projector) => {
+      await projector.ensure();
+      await projector.rebuild?.prepare({ blueGreen: false });
+      let events = 0;
+      const start = performance.now();
+      await replay(store, projector, pool, { onBatch: (n) => (events += n) });
+      const seconds = (performance.now() - start) / 1000;
+      const row = { projection, target: targetName, events, seconds: round(seconds), eventsPerSecond: round(events / seconds) };
+      log(`  ${projection} → ${targetName}: ${events.toLocaleString('en')} events in ${row.seconds} s = ${row.eventsPerSecond} events/s`);
+      rows.push(row);
+    };
+    await measure('stock', 'PostgreSQL', createStockProjector({ pool }));
+    const documentStores: [string, () => Promise<DocumentStore>][] = [
+      ['PostgreSQL JSONB', () => Promise.resolve(createPostgresDocumentStore({ connectionString: database.url }))],
+    ];
+    if (mongoUrl !== undefined && mongoUrl !== '')
+      documentStores.unshift(['MongoDB (FerretDB)', () => createMongoDocumentStore({ url: mongoUrl, dbName: mongoDb })]);
+    for (const [name, factory] of documentStores) {
+      const documents = await factory();
+      try {
+        await measure('order history', name, createOrderHistoryProjector({ documents }));
+        await measure('notifications', name, createNotificationsProjector({ documents }));
+      } finally {
+        await documents.close();
+      }
+    }
+
+    const table = [
+      `${'projection'.padEnd(15)} ${'store'.padEnd(20)} ${'events'.padStart(10)} ${'seconds'.padStart(8)} ${'events/s'.padStart(10)}`,
+      ...rows.map(
+        (r) =>
+          `${r.projection.padEnd(15)} ${r.target.padEnd(20)} ${String(r.events).padStart(10)} ${String(r.seconds).padStart(8)} ${String(r.eventsPerSecond).padStart(10)}`,
+      ),
+    ].join('\n');
+    const rate = (projection: string, store: string) =>
+      rows.find((r) => r.projection === projection && r.target.startsWith(store))?.eventsPerSecond ?? null;
+    const targets = [
+      `stock in PostgreSQL ≥ 50,000 events/s: ${rate('stock', 'PostgreSQL') ?? '–'}`,
+      `order history in MongoDB ≥ 20,000 events/s: ${rate('order history', 'MongoDB') ?? 'not measured'}`,
+    ];
+    const json = {
+      bench: 'projections',
+      logEvents: written,
+      generateSeconds: round(generateSeconds),
+      rebuild: Object.fromEntries(
+        rows.map((r) => [`${r.projection} @ ${r.target}`, { events: r.events, seconds: r.seconds, eventsPerSecond: r.eventsPerSecond }]),
+      ),
+      environment: { node: process.version, cpus: os.cpus().length },
+    };
+    process.stdout.write(`${table}\n\ntargets:\n  ${targets.join('\n  ')}\n\n${JSON.stringify(json)}\n`);
+  } finally {
+    await store.close();
+    await pool.end();
+    await database.drop();
+    if (mongoUrl !== undefined && mongoUrl !== '') {
+      const documents = await createMongoDocumentStore({ url: mongoUrl, dbName: mongoDb });
+      for (const name of ['order_history', 'notifications', 'notification_orders'])
+        await documents.collection(name, { idField: 'id', positionField: 'position' }).drop();
+      await documents.close();
+    }
+  }
+}
