@@ -56,6 +56,7 @@ export { startProcessor, instanceOwner, type ProcessorDependencies } from './pro
 export { migrateProcessing } from './processing/migrateProcessing.js';
 export { LeaseLostError, PoisonEventError, isTransientError } from './processing/errors.js';
 export { checkpointChannel } from './processing/schema.js';
+export { createCheckpointWatcher, type CheckpointWatcher, type CheckpointWatcherOptions } from './processing/checkpointWatcher.js';
 export { createKafkaPublisher, type KafkaPublisher, type KafkaPublisherOptions, type PublisherHealth } from './kafka/kafkaPublisher.js';
 export { eventHeaders, toEnvelope, toKafkaMessage, type EventEnvelope } from './kafka/eventMessage.js';
 export { kafkaLogCreator } from './kafka/kafkaLogger.js';
