@@ -70,3 +70,4 @@ export {
   type TopicNaming,
   type TopicSettings,
 } from './kafka/topics.js';
+export { runKafkaConsoleConsumer, startLocalKafkaBroker, type LocalKafkaBroker } from './kafka/localKafkaBroker.js';
