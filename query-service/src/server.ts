@@ -1,0 +1,35 @@
+import { createLogger, loadConfig } from '@orderflow/platform';
+import { z } from 'zod';
+import { createQueryService } from './queryService.js';
+
+/** Process entry of the query service alone (full topology): `pnpm --filter @orderflow/query-service start`. */
+const config = loadConfig();
+const own = z
+  .object({
+    QUERY_CONSISTENCY_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(5_000),
+    QUERY_HEARTBEAT_MS: z.coerce.number().int().positive().default(15_000),
+  })
+  .parse(process.env);
+const databaseUrl = config.DATABASE_URL ?? (config.EVENTSTORE_URL?.startsWith('postgres') === true ? config.EVENTSTORE_URL : undefined);
+if (databaseUrl === undefined) throw new Error('DATABASE_URL is required (the catalog and the processors’ checkpoints live in PostgreSQL)');
+const logger = createLogger('query-service', config.LOG_LEVEL);
+const app = await createQueryService({
+  config,
+  databaseUrl,
+  logger,
+  consistencyTimeoutMs: own.QUERY_CONSISTENCY_TIMEOUT_MS,
+  heartbeatMs: own.QUERY_HEARTBEAT_MS,
+});
+await app.listen({ host: config.HOST, port: config.QUERY_PORT });
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    logger.info({ signal }, 'draining');
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  });
