@@ -1,4 +1,5 @@
-import { createHttpApp, migrate, type Config, type EventStore, type HttpApp } from '@orderflow/platform';
+import { trace } from '@opentelemetry/api';
+import { createHttpApp, migrate, withLogContext, type Config, type EventStore, type HttpApp } from '@orderflow/platform';
 import type { FastifyBaseLogger } from 'fastify';
 import pg from 'pg';
 import { domainErrorMapper } from './errors.js';
@@ -34,6 +35,17 @@ export async function buildCommandApp(deps: CommandAppDeps): Promise<HttpApp> {
       { name: 'postgres', check: () => pool.query('select 1') },
       { name: 'eventstore', check: () => deps.store.headPosition() },
     ],
+  });
+  // An order route's order id on every log line written for the request, and on its span.
+  app.addHook('preHandler', (request, _reply, done) => {
+    const { id } = (request.params ?? {}) as { id?: unknown };
+    if (typeof id !== 'string' || request.routeOptions.url?.startsWith('/v1/orders/') !== true) {
+      done();
+      return;
+    }
+    request.log = request.log.child({ orderId: id });
+    trace.getActiveSpan()?.setAttribute('orderflow.order_id', id);
+    withLogContext({ orderId: id }, done);
   });
   const idempotency = createIdempotencyStore(pool);
   const routeDeps = { app, store: deps.store, idempotency };
