@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { collectRuntimeMetrics, metricsRegistry } from '@orderflow/platform';
+import { collectRuntimeMetrics, loadConfig, metricsRegistry } from '@orderflow/platform';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
@@ -89,6 +89,13 @@ describe('the full topology (compose/docker-compose.yml)', () => {
       expect(service?.environment?.OTEL_TRACES_EXPORTER, name).toBe('otlp');
       expect(service?.environment?.OTEL_EXPORTER_OTLP_ENDPOINT, name).toBe('http://jaeger:4318');
       expect(service?.environment?.OTEL_SERVICE_NAME, name).toBe(name);
+      // The environment passes the configuration schema every process parses at boot (production rules included).
+      const config = loadConfig(service?.environment ?? {});
+      expect([config.NODE_ENV, config.usesDevelopmentSecret, config.EVENTSTORE_URL], name).toEqual([
+        'production',
+        false,
+        'esdb://eventstoredb:2113?tls=false',
+      ]);
     }
   });
 
