@@ -42,7 +42,7 @@ export {
 } from './telemetry/tracing.js';
 export { logContext, withLogContext, type LogBindings } from './telemetry/logContext.js';
 export { recordSpans, type RecordedSpan, type SpanRecorder } from './telemetry/spanRecorder.js';
-export { type CheckOutcome, type ReadinessCheck } from './http/health.js';
+export { processorsReadiness, type CheckOutcome, type ReadinessCheck } from './http/health.js';
 export type {
   BatchContext,
   DeadLetter,

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { RunningProcessor } from '../processing/types.js';
 import { HttpProblem, problemContentType, toProblemBody } from './problem.js';
 
 /** One dependency `/readyz` asks about: resolves when it is usable; rejects, or resolves `false`, when not. */
@@ -59,4 +60,18 @@ export function installHealth(app: FastifyInstance, initial: readonly ReadinessC
     const problem = new HttpProblem(503, 'not_ready', 'Not ready', `failing: ${failing.join(', ')}`, { failing, checks: body });
     return reply.status(503).type(problemContentType).send(toProblemBody(problem, request.url));
   });
+}
+
+/**
+ * `/readyz` check `processors`: every processor of this process is still running — holding its lease, or standing by
+ * to take over when the holder dies (a standby is ready: scaling out must not turn instances unready). Fails once one
+ * has ended (stopped, or gave up on a poison event in strict mode).
+ */
+export function processorsReadiness(processors: readonly Pick<RunningProcessor, 'name' | 'finished'>[]): ReadinessCheck {
+  const ended = new Set<string>();
+  for (const processor of processors)
+    void processor.finished.then(() => {
+      ended.add(processor.name);
+    });
+  return { name: 'processors', check: () => Promise.resolve(ended.size === 0) };
 }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { counter } from '../telemetry/metrics.js';
 import { createHttpApp, type HttpApp } from './createHttpApp.js';
-import type { ReadinessCheck } from './health.js';
+import { processorsReadiness, type ReadinessCheck } from './health.js';
 
 const auth = { secret: 'a-development-secret-of-at-least-32-bytes', issuer: 'orderflow-test', audience: 'orderflow-api' };
 let app: HttpApp | undefined;
@@ -65,6 +65,17 @@ describe('/healthz and /readyz', () => {
     expect((await a.inject({ url: '/readyz' })).json()).toMatchObject({ failing: ['processor:order-history'] });
     owned = true;
     expect((await a.inject({ url: '/readyz' })).statusCode).toBe(200);
+  });
+
+  it('reports the processors of the process unready once one of them has ended', async () => {
+    let giveUp: (err: Error) => void = () => undefined;
+    const running = { name: 'order-history', finished: new Promise<Error | undefined>((resolve) => (giveUp = resolve)) };
+    const other = { name: 'stock', finished: new Promise<Error | undefined>(() => undefined) };
+    const a = await build([processorsReadiness([running, other])]);
+    expect((await a.inject({ url: '/readyz' })).json()).toEqual({ status: 'ready', checks: { processors: 'ok' } });
+    giveUp(new Error('poison event'));
+    await running.finished;
+    expect((await a.inject({ url: '/readyz' })).json()).toMatchObject({ failing: ['processors'] });
   });
 
   it('keeps /healthz, /readyz and /metrics outside authentication and the rate limit', async () => {
