@@ -60,6 +60,7 @@ export { createCheckpointWatcher, type CheckpointWatcher, type CheckpointWatcher
 export { createKafkaPublisher, type KafkaPublisher, type KafkaPublisherOptions, type PublisherHealth } from './kafka/kafkaPublisher.js';
 export { eventHeaders, toEnvelope, toKafkaMessage, type EventEnvelope } from './kafka/eventMessage.js';
 export { kafkaLogCreator } from './kafka/kafkaLogger.js';
+export { defaultMaxRequestBytes, toProduceRequests, type ProduceRequests } from './kafka/kafkaRequests.js';
 export {
   allTopicNames,
   categoryOf,

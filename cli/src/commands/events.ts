@@ -48,42 +48,44 @@ function exportCommand(): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['ndjson', 'csv']).default('ndjson'))
     .option('--out <file>', 'write to this file instead of stdout')
     .action(
-      async (
-        opts: StoreOptions & {
-          from: Position | 'start';
-          to: Position | 'end';
-          type?: string[];
-          streamPrefix?: string[];
-          format: ExportFormat;
-          out?: string;
+      cleanly(
+        async (
+          opts: StoreOptions & {
+            from: Position | 'start';
+            to: Position | 'end';
+            type?: string[];
+            streamPrefix?: string[];
+            format: ExportFormat;
+            out?: string;
+          },
+        ) => {
+          const out = opts.out === undefined ? process.stdout : createWriteStream(opts.out);
+          const progress = counterBar('exported', opts.out !== undefined || !process.stdout.isTTY);
+          const result = await withStore(opts, (store, signal) =>
+            exportEvents({
+              store,
+              from: opts.from,
+              to: opts.to,
+              filter: filterOf(opts),
+              format: opts.format,
+              out,
+              signal,
+              onProgress: (count, position) => {
+                progress.update(count, position);
+              },
+            }),
+          ).finally(() => {
+            progress.stop();
+          });
+          if (out !== process.stdout) {
+            out.end();
+            await finished(out);
+          }
+          process.stderr.write(
+            `exported ${result.exported} events${result.last === undefined ? '' : ` up to ${result.last}`}${opts.out === undefined ? '' : ` to ${opts.out}`}\n`,
+          );
         },
-      ) => {
-        const out = opts.out === undefined ? process.stdout : createWriteStream(opts.out);
-        const progress = counterBar('exported', opts.out !== undefined || !process.stdout.isTTY);
-        const result = await withStore(opts, (store, signal) =>
-          exportEvents({
-            store,
-            from: opts.from,
-            to: opts.to,
-            filter: filterOf(opts),
-            format: opts.format,
-            out,
-            signal,
-            onProgress: (count, position) => {
-              progress.update(count, position);
-            },
-          }),
-        ).finally(() => {
-          progress.stop();
-        });
-        if (out !== process.stdout) {
-          out.end();
-          await finished(out);
-        }
-        process.stderr.write(
-          `exported ${result.exported} events${result.last === undefined ? '' : ` up to ${result.last}`}${opts.out === undefined ? '' : ` to ${opts.out}`}\n`,
-        );
-      },
+      ),
     );
 }
 
@@ -103,59 +105,61 @@ function replayCommand(): Command {
     .option('--replication <n>', 'replication factor of the fresh topics', positiveInt, 1)
     .option('--checkpoint <file>', 'checkpoint file (default: <data dir>/replay/<suffix>.json); rerun to resume')
     .action(
-      async (
-        opts: StoreOptions & {
-          from: Position | 'start';
-          topicSuffix: string;
-          brokers?: string;
-          topicPrefix: string;
-          partitions: number;
-          replication: number;
-          checkpoint?: string;
+      cleanly(
+        async (
+          opts: StoreOptions & {
+            from: Position | 'start';
+            topicSuffix: string;
+            brokers?: string;
+            topicPrefix: string;
+            partitions: number;
+            replication: number;
+            checkpoint?: string;
+          },
+        ) => {
+          const config = loadConfig();
+          const brokers =
+            opts.brokers
+              ?.split(',')
+              .map((b) => b.trim())
+              .filter(Boolean) ?? config.KAFKA_BROKERS;
+          if (brokers.length === 0) throw new Error('no Kafka brokers: set KAFKA_BROKERS or pass --brokers');
+          const checkpointFile = path.resolve(
+            opts.checkpoint ?? path.join(findRepoRoot(), opts.dataDir, 'replay', `${opts.topicSuffix}.json`),
+          );
+          const publisher = createKafkaPublisher({
+            brokers,
+            clientId: `orderflow-replay-${opts.topicSuffix}`,
+            logger: createLogger('orderflow-replay', 'warn'),
+            naming: { prefix: opts.topicPrefix, suffix: `.${opts.topicSuffix}` },
+            topics: { partitions: opts.partitions, replicationFactor: opts.replication },
+          });
+          process.stderr.write(`replaying into ${publisher.topics.join(', ')} (checkpoint ${checkpointFile})\n`);
+          const progress = counterBar('published', true);
+          try {
+            const result = await withStore(opts, (store, signal) =>
+              replayToKafka({
+                store,
+                publisher,
+                suffix: opts.topicSuffix,
+                checkpointFile,
+                from: opts.from,
+                signal,
+                onProgress: (state) => {
+                  progress.update(state.published, state.position);
+                },
+              }),
+            );
+            progress.stop();
+            process.stderr.write(
+              `${result.resumed ? 'resumed and ' : ''}published ${result.published} events up to ${result.position} (head at start: ${result.to})\n`,
+            );
+          } finally {
+            progress.stop();
+            await publisher.close();
+          }
         },
-      ) => {
-        const config = loadConfig();
-        const brokers =
-          opts.brokers
-            ?.split(',')
-            .map((b) => b.trim())
-            .filter(Boolean) ?? config.KAFKA_BROKERS;
-        if (brokers.length === 0) throw new InvalidArgumentError('no Kafka brokers: set KAFKA_BROKERS or pass --brokers');
-        const checkpointFile = path.resolve(
-          opts.checkpoint ?? path.join(findRepoRoot(), opts.dataDir, 'replay', `${opts.topicSuffix}.json`),
-        );
-        const publisher = createKafkaPublisher({
-          brokers,
-          clientId: `orderflow-replay-${opts.topicSuffix}`,
-          logger: createLogger('orderflow-replay', 'warn'),
-          naming: { prefix: opts.topicPrefix, suffix: `.${opts.topicSuffix}` },
-          topics: { partitions: opts.partitions, replicationFactor: opts.replication },
-        });
-        process.stderr.write(`replaying into ${publisher.topics.join(', ')} (checkpoint ${checkpointFile})\n`);
-        const progress = counterBar('published', true);
-        try {
-          const result = await withStore(opts, (store, signal) =>
-            replayToKafka({
-              store,
-              publisher,
-              suffix: opts.topicSuffix,
-              checkpointFile,
-              from: opts.from,
-              signal,
-              onProgress: (state) => {
-                progress.update(state.published, state.position);
-              },
-            }),
-          );
-          progress.stop();
-          process.stderr.write(
-            `${result.resumed ? 'resumed and ' : ''}published ${result.published} events up to ${result.position} (head at start: ${result.to})\n`,
-          );
-        } finally {
-          progress.stop();
-          await publisher.close();
-        }
-      },
+      ),
     );
 }
 
@@ -170,20 +174,35 @@ function tailCommand(): Command {
     .option('--type <type...>', 'only these event types')
     .option('--stream-prefix <prefix...>', 'only streams starting with one of these prefixes')
     .option('--json', 'print NDJSON instead of one human line per event')
-    .action(async (opts: StoreOptions & { from: Position | 'start' | 'end'; type?: string[]; streamPrefix?: string[]; json?: boolean }) => {
-      await withStore(opts, async (store, signal) => {
-        const width = process.stdout.columns || 160;
-        const filter = filterOf(opts);
-        for await (const item of store.subscribeToAll({ from: opts.from, signal, ...(filter && { filter }) })) {
-          if (item.kind !== 'event') continue;
-          const line =
-            opts.json === true
-              ? `${JSON.stringify({ ...item.event, revision: Number(item.event.revision) })}\n`
-              : humanLine(item.event, width);
-          if (!process.stdout.write(line)) await new Promise((resolve) => process.stdout.once('drain', resolve));
-        }
-      });
-    });
+    .action(
+      cleanly(
+        async (opts: StoreOptions & { from: Position | 'start' | 'end'; type?: string[]; streamPrefix?: string[]; json?: boolean }) => {
+          await withStore(opts, async (store, signal) => {
+            const width = process.stdout.columns || 160;
+            const filter = filterOf(opts);
+            for await (const item of store.subscribeToAll({ from: opts.from, signal, ...(filter && { filter }) })) {
+              if (item.kind !== 'event') continue;
+              const line =
+                opts.json === true
+                  ? `${JSON.stringify({ ...item.event, revision: Number(item.event.revision) })}\n`
+                  : humanLine(item.event, width);
+              if (!process.stdout.write(line)) await new Promise((resolve) => process.stdout.once('drain', resolve));
+            }
+          });
+        },
+      ),
+    );
+}
+
+/** Runs an action; a failure becomes `error: <message>` on stderr and exit code 1, not a stack trace. */
+function cleanly<Args extends unknown[]>(action: (...args: Args) => Promise<void>) {
+  return async function (this: Command, ...args: Args): Promise<void> {
+    try {
+      await action(...args);
+    } catch (err) {
+      this.error(`error: ${err instanceof Error ? err.message : String(err)}`, { exitCode: 1 });
+    }
+  };
 }
 
 function withStoreOptions(command: Command): Command {

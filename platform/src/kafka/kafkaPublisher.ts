@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, Partitioners, type Message, type Producer, type TopicMessages } from 'kafkajs';
+import { Kafka, Partitioners, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { RecordedEvent } from '../eventStore/types.js';
 import { counter, gauge } from '../telemetry/metrics.js';
-import { toKafkaMessage } from './eventMessage.js';
 import { kafkaLogCreator } from './kafkaLogger.js';
-import { allTopicNames, categoryOf, ensureTopics, topicName, type TopicNaming, type TopicSettings } from './topics.js';
+import { toProduceRequests } from './kafkaRequests.js';
+import { allTopicNames, ensureTopics, type TopicNaming, type TopicSettings } from './topics.js';
 
 export interface KafkaPublisherOptions {
   readonly brokers: readonly string[];
@@ -15,6 +15,8 @@ export interface KafkaPublisherOptions {
   readonly logger: Logger;
   /** Wait between attempts while the broker is unreachable: doubles from `initialMs` up to `maxMs` (defaults 250 ms, 5 s). */
   readonly backoff?: { readonly initialMs?: number; readonly maxMs?: number };
+  /** Upper bound of one produce request (default 768 KiB, under the broker's 1 MiB `message.max.bytes`). */
+  readonly maxRequestBytes?: number;
 }
 
 export interface PublisherHealth {
@@ -104,21 +106,6 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): KafkaPubli
     await current?.then((p) => p.disconnect()).catch(() => undefined);
   }
 
-  function group(events: readonly RecordedEvent[]): { topicMessages: TopicMessages[]; count: number } {
-    const byTopic = new Map<string, Message[]>();
-    let count = 0;
-    for (const event of events) {
-      const category = categoryOf(event.streamId);
-      if (category === undefined) continue;
-      const topic = topicName(category, options.naming);
-      let messages = byTopic.get(topic);
-      if (messages === undefined) byTopic.set(topic, (messages = []));
-      messages.push(toKafkaMessage(event));
-      count++;
-    }
-    return { topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })), count };
-  }
-
   /** Runs `attempt` until it succeeds: broker errors put the publisher in `degraded` and are retried after a pause. */
   async function withRetry<T>(what: string, attempt: (producer: Producer) => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
     for (;;) {
@@ -162,9 +149,9 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): KafkaPubli
       await withRetry('connect', () => Promise.resolve(), signal);
     },
     async publish(events, signal) {
-      const { topicMessages, count } = group(events);
-      if (count === 0) return 0;
-      await withRetry('send', (p) => p.sendBatch({ topicMessages, acks: -1 }), signal);
+      const { requests, count } = toProduceRequests(events, options.naming, options.maxRequestBytes);
+      // One request after the other: a failed one is retried whole before the next, so each key keeps its order.
+      for (const topicMessages of requests) await withRetry('send', (p) => p.sendBatch({ topicMessages, acks: -1 }), signal);
       sent.inc({ client: clientId }, count);
       return count;
     },
