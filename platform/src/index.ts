@@ -41,6 +41,7 @@ export {
   type TraceExporterKind,
 } from './telemetry/tracing.js';
 export { logContext, withLogContext, type LogBindings } from './telemetry/logContext.js';
+export { startOperationalServer, type OperationalServerOptions } from './http/operationalServer.js';
 export { recordSpans, type RecordedSpan, type SpanRecorder } from './telemetry/spanRecorder.js';
 export { processorsReadiness, type CheckOutcome, type ReadinessCheck } from './http/health.js';
 export type {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { counter } from '../telemetry/metrics.js';
 import { createHttpApp, type HttpApp } from './createHttpApp.js';
+import { startOperationalServer } from './operationalServer.js';
 import { processorsReadiness, type ReadinessCheck } from './health.js';
 
 const auth = { secret: 'a-development-secret-of-at-least-32-bytes', issuer: 'orderflow-test', audience: 'orderflow-api' };
@@ -111,5 +112,21 @@ describe('/metrics', () => {
     expect(text).not.toMatch(/route="\/(metrics|healthz|readyz)"/);
     for (const name of ['nodejs_eventloop_lag_seconds', 'nodejs_eventloop_lag_p99_seconds', 'process_resident_memory_bytes'])
       expect(text).toMatch(new RegExp(`^${name} `, 'm'));
+  });
+});
+
+describe('the operational server of a process without an API', () => {
+  it('listens with /healthz, /readyz and /metrics only', async () => {
+    const ops = await startOperationalServer({ title: 'projection service', host: '127.0.0.1', port: 0, auth, logger: false });
+    try {
+      const { port } = ops.server.address() as { port: number };
+      const base = `http://127.0.0.1:${port}`;
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ status: 'ready', checks: {} });
+      expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/^nodejs_eventloop_lag_seconds /m);
+      expect((await fetch(`${base}/v1/orders`)).status).toBe(404);
+    } finally {
+      await ops.close();
+    }
   });
 });
