@@ -2,7 +2,9 @@ import { createHttpApp, type Config, type HttpApp } from '@orderflow/platform';
 import type { FastifyBaseLogger } from 'fastify';
 import { createAwaitConsistency, defaultProcessorNames, type CheckpointWatcher, type ProcessorNames } from './consistency.js';
 import { createLiveHub } from './live/liveHub.js';
+import { withOrderCache, type OrderCacheOptions } from './orderCache.js';
 import type { ReadModels } from './readModels.js';
+import { withAuthCache } from './authCache.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { liveRoutes } from './routes/live.js';
 import { notificationRoutes } from './routes/notifications.js';
@@ -19,6 +21,8 @@ export interface QueryAppDeps {
   readonly processors?: ProcessorNames;
   /** Longest wait for `consistentWith` before a 409 (default 5 s). */
   readonly consistencyTimeoutMs?: number;
+  /** The in-process order cache (exactly as fresh as the order-history checkpoint; see orderCache.ts). */
+  readonly orderCache?: OrderCacheOptions;
   /** Heartbeat period of the live streams (default 15 s). */
   readonly heartbeatMs?: number;
 }
@@ -36,10 +40,13 @@ export async function buildQueryApp(deps: QueryAppDeps): Promise<HttpApp> {
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
   });
   const processors = deps.processors ?? defaultProcessorNames;
+  // The live hub re-reads right after a checkpoint, from the store itself; the routes read through the cache.
   const live = createLiveHub({ watcher: deps.watcher, readModels: deps.readModels, processor: processors.orders, log: app.log });
+  const readModels = withOrderCache(deps.readModels, deps.watcher, processors.orders, deps.orderCache);
   const routeDeps = {
     app,
-    readModels: deps.readModels,
+    authenticate: withAuthCache((request) => app.authenticate(request)),
+    readModels,
     processors,
     live,
     awaitConsistency: createAwaitConsistency(deps.watcher, deps.consistencyTimeoutMs ?? 5_000),
@@ -51,6 +58,7 @@ export async function buildQueryApp(deps: QueryAppDeps): Promise<HttpApp> {
   // Open event streams would otherwise hold the server's close forever.
   app.addHook('preClose', (done) => {
     live.close();
+    readModels.close();
     done();
   });
   return app;

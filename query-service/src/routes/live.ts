@@ -34,7 +34,7 @@ export function liveRoutes(deps: RouteDeps, options: LiveOptions): void {
       },
     },
     async (request, reply) => {
-      const principal = await app.authenticate(request);
+      const principal = await deps.authenticate(request);
       const orderId = request.params.id;
       await whenConsistent(deps, reply, processors.orders, request.query.consistentWith);
       const resumeFrom = request.headers['last-event-id'];

@@ -30,7 +30,7 @@ export function notificationRoutes(deps: RouteDeps): void {
       },
     },
     async (request, reply) => {
-      const principal = await app.authenticate(request);
+      const principal = await deps.authenticate(request);
       const { unread, limit, cursor, consistentWith } = request.query;
       const after = cursor === undefined ? undefined : decodeCursor(cursor);
       await whenConsistent(deps, reply, processors.notifications, consistentWith);
@@ -54,7 +54,7 @@ export function notificationRoutes(deps: RouteDeps): void {
       },
     },
     async (request) => {
-      const principal = await app.authenticate(request);
+      const principal = await deps.authenticate(request);
       const marked = await readModels.markNotificationRead(principal.sub, request.params.id);
       if (marked === undefined) throw new HttpProblem(404, 'notification_not_found', 'Not found', `No notification ${request.params.id}`);
       return marked;

@@ -22,7 +22,7 @@ export function orderRoutes(deps: RouteDeps): void {
       },
     },
     async (request, reply) => {
-      const principal = await app.authenticate(request);
+      const principal = await deps.authenticate(request);
       await whenConsistent(deps, reply, processors.orders, request.query.consistentWith);
       return visibleTo(principal, await orderFor(readModels, principal, request.params.id));
     },
@@ -40,7 +40,7 @@ export function orderRoutes(deps: RouteDeps): void {
       },
     },
     async (request, reply) => {
-      const principal = await app.authenticate(request);
+      const principal = await deps.authenticate(request);
       await whenConsistent(deps, reply, processors.orders, request.query.consistentWith);
       const order = visibleTo(principal, await orderFor(readModels, principal, request.params.id));
       return { orderId: order.orderId, status: order.status, entries: order.timeline };
@@ -58,7 +58,7 @@ export function orderRoutes(deps: RouteDeps): void {
       },
     },
     async (request, reply) => {
-      const principal = await app.authenticate(request);
+      const principal = await deps.authenticate(request);
       const { status, from, to, limit, cursor, consistentWith } = request.query;
       const after = cursor === undefined ? undefined : decodeCursor(cursor);
       await whenConsistent(deps, reply, processors.orders, consistentWith);

@@ -1,12 +1,15 @@
 import { HttpProblem, type HttpApp, type Principal } from '@orderflow/platform';
 import { ProblemDetails, type OrderHistoryDocument } from '@orderflow/schemas';
 import type { FastifyReply } from 'fastify';
+import type { Authenticate } from '../authCache.js';
 import type { AwaitConsistency, ProcessorNames } from '../consistency.js';
 import type { LiveHub } from '../live/liveHub.js';
 import type { ReadModels } from '../readModels.js';
 
 export interface RouteDeps {
   readonly app: HttpApp;
+  /** `app.authenticate`, with verified tokens remembered. */
+  readonly authenticate: Authenticate;
   readonly readModels: ReadModels;
   readonly awaitConsistency: AwaitConsistency;
   readonly processors: ProcessorNames;

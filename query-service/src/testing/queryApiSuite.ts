@@ -249,6 +249,25 @@ export function describeQueryApi(openDocuments: () => Promise<DocumentStore>, da
     await expect(stream.next(1_000)).rejects.toThrow(/ended/);
   });
 
+  it('serves an order from memory until the order-history checkpoint moves, then reads it again', async () => {
+    const admin = await bearer('admin', 'a-1');
+    const before = (await get('/v1/orders/o-2-3', admin)).json<OrderHistoryDocument>();
+    const delivered = { ...before, status: 'delivered' as const, lastPosition: positionAt(900) };
+    await orders.upsertMany([delivered]);
+    expect((await get('/v1/orders/o-2-3', admin)).json<OrderHistoryDocument>().status).toBe(before.status);
+    checkpoints.advance('order-history', positionAt(900));
+    expect((await get('/v1/orders/o-2-3', admin)).json<OrderHistoryDocument>().status).toBe('delivered');
+    expect((await get(`/v1/orders/o-2-3?consistentWith=${positionAt(900)}`, admin)).statusCode).toBe(200);
+  });
+
+  it('stops accepting a remembered token once it has expired', async () => {
+    const shortLived = { authorization: `Bearer ${await signToken(auth, { sub: 'c-1', role: 'customer' }, '1s')}` };
+    expect((await get('/v1/orders/o-1-05', shortLived)).statusCode).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    const expired = await get('/v1/orders/o-1-05', shortLived);
+    expect([expired.statusCode, codeOf(expired)]).toEqual([401, 'unauthorized']);
+  });
+
   it('documents every route in OpenAPI', async () => {
     const doc = (await get('/docs/json')).json<{ paths: Record<string, unknown> }>();
     expect(Object.keys(doc.paths)).toEqual(
