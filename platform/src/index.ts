@@ -35,10 +35,12 @@ export {
   traceMetadata,
   withSpan,
   withSpanFromTraceparent,
+  withSpansFromEvents,
   type SpanOptions,
   type Telemetry,
   type TelemetryOptions,
   type TraceExporterKind,
+  type TracedEvent,
 } from './telemetry/tracing.js';
 export { logContext, withLogContext, type LogBindings } from './telemetry/logContext.js';
 export { startOperationalServer, type OperationalServerOptions } from './http/operationalServer.js';

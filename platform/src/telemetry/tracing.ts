@@ -174,12 +174,68 @@ async function runInSpan<T>(name: string, parent: Context, fn: (span: Span) => P
   try {
     return await context.with(trace.setSpan(parent, span), () => fn(span));
   } catch (err) {
-    span.recordException(err instanceof Error ? err : String(err));
-    span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
+    fail(span, err);
     throw err;
   } finally {
     span.end();
   }
+}
+
+/** What `withSpansFromEvents` reads of an event (a `RecordedEvent` fits). */
+export interface TracedEvent {
+  readonly type: string;
+  readonly metadata: { readonly traceparent?: string | undefined };
+}
+
+const maxSpansPerBatch = 64;
+
+/**
+ * For a processor that handles events in batches: `fn` runs once, and the trace of every event in the batch gets a
+ * span `name` for it (a child of the event's traceparent; one per distinct traceparent, at most 64), so each
+ * order's trace shows the projection update that applied its events. Events without a traceparent share one span
+ * under the active context. All spans end when `fn` settles, failed if it threw.
+ */
+export async function withSpansFromEvents<T>(
+  name: string,
+  events: readonly TracedEvent[],
+  fn: () => Promise<T> | T,
+  options: SpanOptions = {},
+): Promise<T> {
+  const byParent = new Map<string | undefined, string[]>();
+  for (const event of events) {
+    const key = event.metadata.traceparent;
+    const types = byParent.get(key) ?? (byParent.size < maxSpansPerBatch ? [] : undefined);
+    if (types === undefined) continue;
+    types.push(event.type);
+    byParent.set(key, types);
+  }
+  if (byParent.size === 0) byParent.set(undefined, []);
+  const spans = [...byParent].map(([traceparent, types]) => {
+    const parent = traceparent === undefined ? context.active() : contextFromTraceparent(traceparent);
+    const span = getTracer().startSpan(
+      name,
+      {
+        kind: options.kind ?? SpanKind.CONSUMER,
+        attributes: { ...options.attributes, 'orderflow.event_types': [...new Set(types)], 'orderflow.batch_size': events.length },
+      },
+      parent,
+    );
+    return { span, context: trace.setSpan(parent, span) };
+  });
+  const [first] = spans;
+  try {
+    return await (first === undefined ? fn() : context.with(first.context, fn));
+  } catch (err) {
+    for (const { span } of spans) fail(span, err);
+    throw err;
+  } finally {
+    for (const { span } of spans) span.end();
+  }
+}
+
+function fail(span: Span, err: unknown): void {
+  span.recordException(err instanceof Error ? err : String(err));
+  span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
 }
 
 /** trace_id and span_id of the active span, for log lines (empty when there is no valid span). */

@@ -1,4 +1,4 @@
-import { trace } from '@opentelemetry/api';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -14,6 +14,7 @@ import {
   traceMetadata,
   withSpan,
   withSpanFromTraceparent,
+  withSpansFromEvents,
   type Telemetry,
 } from './tracing.js';
 
@@ -140,6 +141,29 @@ describe('tracing through HTTP requests, event metadata and logs', () => {
     expect(gateway.events.map((e) => e.name)).toContain('exception');
     expect(headers.traceparent).toBe(`00-${gateway.spanContext().traceId}-${gateway.spanContext().spanId}-01`);
     expect(trace.getActiveSpan()).toBeUndefined();
+  });
+
+  it("gives a processor's batch a span in the trace of each event it applied, failed when the batch failed", async () => {
+    const a = '00-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-1111111111111111-01';
+    const b = '00-bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-2222222222222222-01';
+    const events = [
+      { type: 'OrderPlaced', metadata: { traceparent: a } },
+      { type: 'StockReserved', metadata: { traceparent: b } },
+      { type: 'OrderConfirmed', metadata: { traceparent: a } },
+      { type: 'SkuRegistered', metadata: {} },
+    ];
+    const inside = await withSpansFromEvents('project order-history', events, () => currentTraceparent());
+    const spans = exporter.getFinishedSpans().filter((s) => s.name === 'project order-history');
+    expect(spans.map((s) => s.parentSpanContext?.spanId ?? null).sort()).toEqual(['1111111111111111', '2222222222222222', null]);
+    const first = spans.find((s) => s.spanContext().traceId === 'a'.repeat(32));
+    expect(first?.attributes['orderflow.event_types']).toEqual(['OrderPlaced', 'OrderConfirmed']);
+    expect(inside).toBe(`00-${'a'.repeat(32)}-${first?.spanContext().spanId}-01`);
+
+    exporter.reset();
+    await expect(withSpansFromEvents('project stock', events, () => Promise.reject(new Error('poison')))).rejects.toThrow('poison');
+    const failed = exporter.getFinishedSpans();
+    expect(failed).toHaveLength(3);
+    expect(failed.every((s) => s.status.code === SpanStatusCode.ERROR)).toBe(true);
   });
 
   it('treats a missing or malformed traceparent as the start of a new trace', async () => {
