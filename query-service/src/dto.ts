@@ -49,6 +49,22 @@ export function visibleTo(principal: Principal, order: OrderDocument): OrderDocu
   return principal.role === 'admin' ? order : { ...order, timeline: order.timeline.filter((e) => e.visibility === 'public') };
 }
 
+const rendered = new WeakMap<OrderDocument, Partial<Record<Principal['role'], string>>>();
+
+/**
+ * The order's JSON for `principal`'s role, checked against `OrderView` and rendered once per document object: the
+ * order cache hands out the same object until the checkpoint moves, so hot orders are not re-validated and
+ * re-serialised on every read.
+ */
+export function renderOrder(principal: Principal, order: OrderDocument): string {
+  let views = rendered.get(order);
+  if (views === undefined) {
+    views = {};
+    rendered.set(order, views);
+  }
+  return (views[principal.role] ??= JSON.stringify(OrderView.parse(visibleTo(principal, order))));
+}
+
 export function summaryOf(order: OrderDocument): OrderSummary {
   return {
     orderId: order.orderId,

@@ -2,7 +2,7 @@ import { OrderParams } from '@orderflow/schemas';
 import { z } from 'zod';
 import { ConsistentWithParam } from '../consistency.js';
 import { CursorParam, decodeCursor, toPage } from '../cursor.js';
-import { OrderListQuery, OrderPage, OrderView, summaryOf, TimelineView, visibleTo } from '../dto.js';
+import { OrderListQuery, OrderPage, OrderView, renderOrder, summaryOf, TimelineView, visibleTo } from '../dto.js';
 import { orderFor, problems, whenConsistent, type RouteDeps } from './support.js';
 
 const ReadQuery = z.strictObject({ consistentWith: ConsistentWithParam });
@@ -24,7 +24,9 @@ export function orderRoutes(deps: RouteDeps): void {
     async (request, reply) => {
       const principal = await deps.authenticate(request);
       await whenConsistent(deps, reply, processors.orders, request.query.consistentWith);
-      return visibleTo(principal, await orderFor(readModels, principal, request.params.id));
+      const order = await orderFor(readModels, principal, request.params.id);
+      // Validated against the 200 schema and serialised once per document version; fastify sends strings as they are.
+      return reply.type('application/json; charset=utf-8').send(renderOrder(principal, order) as never);
     },
   );
 
