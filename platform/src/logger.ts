@@ -25,8 +25,13 @@ export function createLogger(service: string, level = 'info', options: LoggerOpt
       level,
       base: { service },
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.secret'], censor: '[redacted]' },
-      mixin: () => ({ ...logContext(), ...activeTraceIds() }),
+      mixin: (_line, _level, logger) => withoutBound({ ...logContext(), ...activeTraceIds() }, logger.bindings()),
     },
     destination,
   );
+}
+
+/** Fields a child logger already binds (the request logger's `correlationId`) are not written twice on a line. */
+function withoutBound(fields: Record<string, unknown>, bound: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields).filter(([key]) => !(key in bound)));
 }

@@ -73,6 +73,9 @@ export function installObservability(app: FastifyInstance): void {
       parent,
     );
     traced.set(request, { span, context: trace.setSpan(parent, span) });
+    // The request's own lines ("request completed" is written after the span's context is gone) name the trace.
+    const { traceId, spanId } = span.spanContext();
+    if (trace.isSpanContextValid(span.spanContext())) request.log = request.log.child({ trace_id: traceId, span_id: spanId });
     enter(request, done);
   });
   // The body is parsed in the socket's async context; re-enter the span before the handler runs.

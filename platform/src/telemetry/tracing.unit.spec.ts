@@ -24,8 +24,14 @@ const traceparentFormat = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/;
 /** Collects what pino writes, one parsed object per line. */
 function captureLogs() {
   const lines: Record<string, unknown>[] = [];
-  const destination = { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) };
-  return { lines, logger: createLogger('test-service', 'info', { format: 'json', destination }) };
+  const raw: string[] = [];
+  const destination = {
+    write: (line: string) => {
+      raw.push(line);
+      lines.push(JSON.parse(line) as Record<string, unknown>);
+    },
+  };
+  return { lines, raw, logger: createLogger('test-service', 'info', { format: 'json', destination }) };
 }
 
 describe('tracing through HTTP requests, event metadata and logs', () => {
@@ -53,6 +59,7 @@ describe('tracing through HTTP requests, event metadata and logs', () => {
   afterEach(() => {
     exporter.reset();
     logs.lines.length = 0;
+    logs.raw.length = 0;
   });
 
   const spanNamed = (name: string): ReadableSpan => {
@@ -98,6 +105,12 @@ describe('tracing through HTTP requests, event metadata and logs', () => {
     const http = spanNamed('POST /v1/commands');
     expect(http.spanContext().traceId).toBe('0af7651916cd43dd8448eb211c80319c');
     expect(http.parentSpanContext?.spanId).toBe('b7ad6b7169203331');
+    const completed = logs.lines.find((l) => l.msg === 'request completed' && l.correlationId === 'corr-42');
+    expect(completed).toMatchObject({ trace_id: '0af7651916cd43dd8448eb211c80319c', span_id: http.spanContext().spanId });
+    // Each field once, though both the request logger and the mixin know it.
+    for (const text of logs.raw.filter((l) => l.includes('corr-42')))
+      for (const key of ['correlationId', 'trace_id', 'span_id'])
+        expect(text.split(`"${key}":`).length - 1, `${key} in ${text}`).toBeLessThanOrEqual(1);
     const line = logs.lines.find((l) => l.msg === 'command handled');
     expect(line).toMatchObject({
       service: 'test-service',
