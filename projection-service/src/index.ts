@@ -1,5 +1,6 @@
 // Public surface of this package; filled by the issues that build it (see README.md).
 export { createKafkaForwarder, type ForwarderHealth, type KafkaForwarder, type KafkaForwarderOptions } from './forwarder/kafkaForwarder.js';
+export { forwarderEnvSchema, forwarderOptionsFromEnv } from './forwarder/forwarderConfig.js';
 export { exportEvents, type ExportFormat, type ExportOptions, type ExportResult } from './forwarder/exportEvents.js';
 export { replayToKafka, type ReplayCheckpoint, type ReplayOptions, type ReplayResult } from './forwarder/replayToKafka.js';
 export { humanLine, toExportedEvent, type ExportedEvent } from './forwarder/eventRecords.js';
