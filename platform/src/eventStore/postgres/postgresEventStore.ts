@@ -1,7 +1,6 @@
 import pg from 'pg';
 import { migrate } from '../../postgres/migrate.js';
-import { ConcurrencyError, EventIdReusedError, StreamDeletedError } from '../errors.js';
-import { encodePosition } from '../position.js';
+import { ConcurrencyError, StreamDeletedError } from '../errors.js';
 import type { AppendResult, EventStore, Position, ReadAllOptions, ReadStreamOptions, RecordedEvent } from '../types.js';
 import {
   defaultLimits,
@@ -13,7 +12,8 @@ import {
 } from '../validate.js';
 import { readAllQuery } from './readAllQuery.js';
 import { eventColumns, toRecordedEvents, type MaybeEventRow } from './rows.js';
-import { eventStoreMigrations, sqlState } from './schema.js';
+import { GroupCommitter, type GroupCommitSettings } from './groupCommit.js';
+import { eventStoreMigrations } from './schema.js';
 import { subscribe, type SubscriptionSettings } from './subscription.js';
 import { Wakeups } from './wakeups.js';
 
@@ -23,7 +23,10 @@ export interface PostgresEventStoreOptions {
   readonly maxConnections?: number;
   readonly limits?: EventStoreLimits;
   readonly subscription?: Partial<SubscriptionSettings>;
+  readonly groupCommit?: Partial<GroupCommitSettings>;
 }
+
+const defaultGroupCommit: GroupCommitSettings = { maxInFlight: 1, maxEvents: 2_000 };
 
 const maxCountCap = 1_000_000_000;
 
@@ -41,24 +44,15 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
   const wakeups = new Wakeups({ connectionString: options.connectionString });
   const limits = options.limits ?? defaultLimits;
   const settings: SubscriptionSettings = { batchSize: 1_000, pollIntervalMs: 500, maxRetries: 20, ...options.subscription };
+  const groups = new GroupCommitter(pool, { ...defaultGroupCommit, ...options.groupCommit }, () => {
+    wakeups.notify();
+  });
 
   const store: EventStore = {
     async appendToStream(streamId, events, appendOptions): Promise<AppendResult> {
       const serialised = validateAppend(streamId, events, limits);
       const expected = validateExpectedRevision(appendOptions?.expectedRevision);
-      const payload = `[${serialised.map((e) => `{"id":"${e.eventId}","type":${JSON.stringify(e.type)},"data":${e.data},"metadata":${e.metadata}}`).join(',')}]`;
-      try {
-        const { rows } = await pool.query<{ revision: string; tx_id: string; seq: string }>(
-          'select revision::text, tx_id, seq::text from es.append_to_stream($1, $2, $3::jsonb)',
-          [streamId, typeof expected === 'bigint' ? expected.toString() : expected, payload],
-        );
-        const row = rows[0];
-        if (row === undefined) throw new Error('append_to_stream returned no row');
-        wakeups.notify();
-        return { nextExpectedRevision: BigInt(row.revision), position: encodePosition(BigInt(row.tx_id), BigInt(row.seq)) };
-      } catch (err) {
-        throw mapAppendError(err, streamId, expected);
-      }
+      return groups.append(streamId, expected, serialised);
     },
 
     async readStream(streamId, readOptions: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -138,29 +132,10 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
     },
 
     async close(): Promise<void> {
+      await groups.drain();
       await wakeups.close();
       await pool.end();
     },
   };
   return store;
-}
-
-function mapAppendError(err: unknown, streamId: string, expected: ReturnType<typeof validateExpectedRevision>): unknown {
-  if (!(err instanceof pg.DatabaseError)) return err;
-  switch (err.code) {
-    case sqlState.concurrency:
-      return new ConcurrencyError(streamId, expected, err.detail === undefined || err.detail === '' ? undefined : BigInt(err.detail));
-    case sqlState.streamDeleted:
-      return new StreamDeletedError(streamId);
-    case sqlState.eventIdReused: {
-      const [eventId = '?', at = '?'] = (err.detail ?? '').split(' ');
-      return new EventIdReusedError(streamId, eventId, `already at ${at}`);
-    }
-    case '23505':
-      // Same new event ids appended concurrently to two streams: the loser hits the unique index.
-      if (err.constraint === 'events_event_id') return new EventIdReusedError(streamId, '?', 'written concurrently by another append');
-      return err;
-    default:
-      return err;
-  }
 }

@@ -1,4 +1,5 @@
 import type { Migration } from '../../postgres/migrate.js';
+import { appendToStreamsSql } from './appendToStreams.js';
 
 /** Error codes raised by `es.append_to_stream`; mapped to typed errors by the adapter. */
 export const sqlState = {
@@ -128,4 +129,5 @@ export const eventStoreMigrations: readonly Migration[] = [
   { version: 1, name: 'events, streams and the append function', sql: version1 },
   { version: 2, name: 'append: duplicate-id check through the event-id index', sql: version2 },
   { version: 3, name: 'event data and metadata as json', sql: version3 },
+  { version: 4, name: 'group commit: append_to_streams', sql: appendToStreamsSql },
 ];

@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWith } from '../../testing/describeWith.js';
+import { newEvent } from '../contract/context.js';
+import { ConcurrencyError, EventIdReusedError, EventStoreValidationError, StreamDeletedError } from '../errors.js';
+import { decodePosition } from '../position.js';
+import type { AppendResult, EventStore } from '../types.js';
+import { createPostgresEventStore } from './postgresEventStore.js';
+
+/** The transaction id of a position: appends that shared a group commit share it. */
+const transactionOf = (result: AppendResult) => decodePosition(result.position).major;
+
+describeWith('postgres', 'PostgreSQL event store group commit', (use) => {
+  let store: EventStore;
+  beforeAll(async () => {
+    store = await createPostgresEventStore({ connectionString: use().url });
+  });
+  afterAll(async () => {
+    await store.close();
+  });
+  const stream = (name: string) => `group-${name}-${randomUUID()}`;
+  const settle = <T>(promises: Promise<T>[]) => Promise.allSettled(promises);
+  const value = <T>(result: PromiseSettledResult<T>): T => {
+    if (result.status === 'rejected') throw result.reason;
+    return result.value;
+  };
+  const reason = (result: PromiseSettledResult<unknown> | undefined): unknown => (result?.status === 'rejected' ? result.reason : result);
+
+  it('commits concurrent appends to many streams together, and a conflict in one fails only that one', async () => {
+    const stale = stream('stale');
+    await store.appendToStream(stale, [newEvent('A')], { expectedRevision: 'no_stream' });
+    const fresh = Array.from({ length: 10 }, (_, i) => stream(`fresh${i}`));
+    const results = await settle([
+      ...fresh.map((s) => store.appendToStream(s, [newEvent('Created')], { expectedRevision: 'no_stream' })),
+      store.appendToStream(stale, [newEvent('B')], { expectedRevision: 5n }),
+    ]);
+    const written = results.slice(0, fresh.length).map(value);
+    expect(new Set(written.map(transactionOf)).size).toBe(1);
+    expect(written.map((r) => r.nextExpectedRevision)).toEqual(fresh.map(() => 0n));
+    expect(reason(results.at(-1))).toBeInstanceOf(ConcurrencyError);
+    expect(reason(results.at(-1))).toMatchObject({ streamId: stale, expected: 5n, actual: 0n });
+    for (const s of fresh) expect((await store.readStream(s)).map((e) => e.type)).toEqual(['Created']);
+    expect((await store.readStream(stale)).map((e) => e.type)).toEqual(['A']);
+  });
+
+  it('answers a retried append inside a group with its original result, and orders two appends to one stream', async () => {
+    const retried = stream('retried');
+    const batch = [newEvent('A', { x: 1 }), newEvent('B', { x: 2 })];
+    const original = await store.appendToStream(retried, batch, { expectedRevision: 'no_stream' });
+    const others = [stream('o1'), stream('o2')];
+    const [again, ...rest] = (
+      await settle([
+        store.appendToStream(retried, batch, { expectedRevision: 'no_stream' }),
+        ...others.map((s) => store.appendToStream(s, [newEvent('C')])),
+      ])
+    ).map(value);
+    expect(again).toEqual(original);
+    expect(rest.map((r) => r.nextExpectedRevision)).toEqual([0n, 0n]);
+    expect((await store.readStream(retried)).map((e) => e.metadata.eventId)).toEqual(batch.map((e) => e.metadata.eventId));
+
+    // The same new append twice at once: the second cannot share the first's group; it is answered as a retry.
+    const twice = stream('twice');
+    const event = newEvent('Once');
+    const [first, second] = (
+      await settle([store.appendToStream(twice, [event], { expectedRevision: 'no_stream' }), store.appendToStream(twice, [event])])
+    ).map(value);
+    expect(second).toEqual(first);
+    expect(await store.readStream(twice)).toHaveLength(1);
+  });
+
+  it('isolates validation errors, tombstones and reused ids to their own append', async () => {
+    const tombstoned = stream('tomb');
+    await store.appendToStream(tombstoned, [newEvent('A')]);
+    await store.deleteStream(tombstoned, { mode: 'tombstone' });
+    const used = newEvent('Used', { x: 1 });
+    await store.appendToStream(stream('owner'), [used]);
+    const good = [stream('g1'), stream('g2'), stream('g3')];
+    const invalid = stream('invalid');
+    const thief = stream('thief');
+    const results = await settle([
+      store.appendToStream(good[0] ?? '', [newEvent('Ok')]),
+      store.appendToStream(invalid, [newEvent('Bad', { n: Number.NaN })]),
+      store.appendToStream(good[1] ?? '', [newEvent('Ok')]),
+      store.appendToStream(tombstoned, [newEvent('B')]),
+      store.appendToStream(thief, [newEvent('Mine'), { ...used, data: { x: 2 } }]),
+      store.appendToStream(good[2] ?? '', [newEvent('Ok')]),
+    ]);
+    expect(reason(results[1])).toBeInstanceOf(EventStoreValidationError);
+    expect(reason(results[3])).toBeInstanceOf(StreamDeletedError);
+    expect(reason(results[4])).toBeInstanceOf(EventIdReusedError);
+    const written = [results[0], results[2], results[5]].map((r) => value(r as PromiseSettledResult<AppendResult>));
+    expect(new Set(written.map(transactionOf)).size).toBe(1);
+    for (const s of good) expect((await store.readStream(s)).map((e) => e.type)).toEqual(['Ok']);
+    expect(await store.readStream(invalid)).toEqual([]);
+    expect(await store.readStream(thief)).toEqual([]);
+  });
+
+  it('when a group fails as a whole (one new event id sent to two streams at once), retries each append alone', async () => {
+    const shared = newEvent('Shared');
+    const [a, b, bystander] = [stream('a'), stream('b'), stream('bystander')];
+    const results = await settle([
+      store.appendToStream(a, [shared]),
+      store.appendToStream(b, [shared]),
+      store.appendToStream(bystander, [newEvent('Fine')]),
+    ]);
+    const outcomes = results.slice(0, 2).map((r) => (r.status === 'fulfilled' ? 'written' : (r.reason as unknown)));
+    expect(outcomes.filter((o) => o === 'written')).toHaveLength(1);
+    expect(outcomes.find((o) => o !== 'written')).toBeInstanceOf(EventIdReusedError);
+    expect(value(results[2] as PromiseSettledResult<AppendResult>).nextExpectedRevision).toBe(0n);
+    expect((await store.readStream(a)).length + (await store.readStream(b)).length).toBe(1);
+    expect(await store.readStream(bystander)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,168 @@
+import pg from 'pg';
+import { ConcurrencyError, EventIdReusedError, StreamDeletedError } from '../errors.js';
+import { encodePosition } from '../position.js';
+import type { AppendResult, ExpectedRevision } from '../types.js';
+import type { SerialisedEvent } from '../validate.js';
+import { sqlState } from './schema.js';
+
+export interface GroupCommitSettings {
+  /** Groups sent at once; further appends wait for one to return and then go together ("natural batching"). */
+  readonly maxInFlight: number;
+  /** Events per group; a single append larger than this still goes, alone. */
+  readonly maxEvents: number;
+}
+
+interface QueuedAppend {
+  readonly streamId: string;
+  readonly expected: ExpectedRevision;
+  readonly events: readonly SerialisedEvent[];
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (err: unknown) => void;
+}
+
+interface ResultRow {
+  revision: string | null;
+  tx_id: string | null;
+  seq: string | null;
+  error: string | null;
+  detail: string | null;
+}
+
+// A named statement: parsed and planned once per connection.
+const statement = {
+  name: 'orderflow_es_append_to_streams',
+  text: 'select revision, tx_id, seq, error, detail from es.append_to_streams($1, $2, $3, $4, $5, $6, $7)',
+};
+
+/**
+ * Group commit: appends to distinct streams that arrive while a group is on its way are sent together as the next
+ * group, one round trip and one commit for all of them (`es.append_to_streams`), each append still checked and
+ * answered on its own. Two appends to one stream never share a group; the later one waits for the next.
+ */
+export class GroupCommitter {
+  #queue: QueuedAppend[] = [];
+  #inFlight = 0;
+  #scheduled = false;
+  #idle: (() => void) | undefined;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly settings: GroupCommitSettings,
+    /** Called after a group wrote something (the store's coalesced NOTIFY). */
+    private readonly written: () => void,
+  ) {}
+
+  append(streamId: string, expected: ExpectedRevision, events: readonly SerialisedEvent[]): Promise<AppendResult> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ streamId, expected, events, resolve, reject });
+      this.#schedule();
+    });
+  }
+
+  /** Resolves once every append handed in so far has been answered. */
+  async drain(): Promise<void> {
+    if (this.#queue.length === 0 && this.#inFlight === 0) return;
+    await new Promise<void>((resolve) => (this.#idle = resolve));
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#queue.length === 0 || this.#inFlight >= this.settings.maxInFlight) return;
+    // Appends made in the same turn of the event loop (callers woken by the last group) join one group.
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      while (this.#queue.length > 0 && this.#inFlight < this.settings.maxInFlight) {
+        const group = this.#take();
+        this.#inFlight += 1;
+        void this.#run(group).finally(() => {
+          this.#inFlight -= 1;
+          if (this.#queue.length === 0 && this.#inFlight === 0) this.#idle?.();
+          this.#schedule();
+        });
+      }
+    });
+  }
+
+  /** The oldest appends to distinct streams, up to `maxEvents`; the rest keep their order in the queue. */
+  #take(): QueuedAppend[] {
+    const group: QueuedAppend[] = [];
+    const rest: QueuedAppend[] = [];
+    const streams = new Set<string>();
+    let events = 0;
+    for (const append of this.#queue) {
+      if (streams.has(append.streamId) || (group.length > 0 && events + append.events.length > this.settings.maxEvents)) {
+        rest.push(append);
+        continue;
+      }
+      group.push(append);
+      streams.add(append.streamId);
+      events += append.events.length;
+    }
+    this.#queue = rest;
+    return group;
+  }
+
+  async #run(group: readonly QueuedAppend[]): Promise<void> {
+    let rows: ResultRow[];
+    try {
+      rows = (await this.pool.query<ResultRow>({ ...statement, values: parameters(group) })).rows;
+    } catch (err) {
+      // The whole group failed (a unique-index race on a new event id, a deadlock with another writer, a lost
+      // connection): nothing of it was written, or, if the commit went through, a retry returns the original result.
+      // Each append is tried again alone, so only the guilty one fails.
+      const [only] = group;
+      if (group.length === 1 && only !== undefined) only.reject(databaseError(err, only));
+      else await Promise.all(group.map((append) => this.#run([append])));
+      return;
+    }
+    let wrote = false;
+    for (const [i, append] of group.entries()) {
+      const row = rows[i];
+      if (row === undefined) append.reject(new Error('append_to_streams returned too few rows'));
+      else if (row.error !== null) append.reject(appendError(row.error, row.detail ?? '', append));
+      else if (row.revision === null || row.tx_id === null || row.seq === null)
+        append.reject(new Error('append_to_streams returned no position'));
+      else {
+        wrote = true;
+        append.resolve({ nextExpectedRevision: BigInt(row.revision), position: encodePosition(BigInt(row.tx_id), BigInt(row.seq)) });
+      }
+    }
+    if (wrote) this.written();
+  }
+}
+
+function parameters(group: readonly QueuedAppend[]): unknown[] {
+  const events = group.flatMap((append) => append.events);
+  return [
+    group.map((append) => append.streamId),
+    group.map((append) => (typeof append.expected === 'bigint' ? append.expected.toString() : append.expected)),
+    group.map((append) => append.events.length),
+    events.map((event) => event.eventId),
+    events.map((event) => event.type),
+    // Already-serialised JSON, joined rather than escaped into an array literal.
+    `[${events.map((event) => event.data).join(',')}]`,
+    `[${events.map((event) => event.metadata).join(',')}]`,
+  ];
+}
+
+function appendError(code: string, detail: string, { streamId, expected }: QueuedAppend): Error {
+  switch (code) {
+    case sqlState.concurrency:
+      return new ConcurrencyError(streamId, expected, detail === '' ? undefined : BigInt(detail));
+    case sqlState.streamDeleted:
+      return new StreamDeletedError(streamId);
+    case sqlState.eventIdReused: {
+      const [eventId = '?', at = '?'] = detail.split(' ');
+      return new EventIdReusedError(streamId, eventId, `already at ${at}`);
+    }
+    default:
+      return new Error(`append_to_streams: unknown error ${code} (${detail})`);
+  }
+}
+
+function databaseError(err: unknown, { streamId }: QueuedAppend): unknown {
+  // Same new event ids appended concurrently to two streams: the loser hits the unique index.
+  if (err instanceof pg.DatabaseError && err.code === '23505' && err.constraint === 'events_event_id')
+    return new EventIdReusedError(streamId, '?', 'written concurrently by another append');
+  return err;
+}
