@@ -59,16 +59,12 @@ export const startCheckpointedRunner: StartProcessor = async (definition, { stor
   const loop = (async () => {
     while (!aborted()) {
       if (queue.length === 0) {
-        if (lastScanned !== undefined && (checkpoint === undefined || lastScanned > checkpoint)) await save(lastScanned);
+        if (lastScanned !== undefined && (checkpoint === undefined || lastScanned > checkpoint)) {
+          await save(lastScanned);
+          continue; // events may have arrived meanwhile
+        }
         await new Promise<void>((resolve) => {
           wake = resolve;
-          controller.signal.addEventListener(
-            'abort',
-            () => {
-              resolve();
-            },
-            { once: true },
-          );
         });
         continue;
       }

@@ -12,7 +12,7 @@ export const checkoutMigrations: readonly Migration[] = [
     name: 'timers and checkouts',
     sql: `create schema if not exists checkout;
       create table checkout.timers (
-        order_id text not null, kind text not null, due_at timestamptz not null,
+        order_id text not null, kind text not null, due_at timestamptz not null, claimed_until timestamptz,
         primary key (order_id, kind, due_at));
       create index timers_due on checkout.timers (due_at);
       create table checkout.checkouts (
@@ -61,33 +61,34 @@ export async function cancelTimers(pool: pg.Pool, orderId: string, timers: reado
 }
 
 /**
- * Fires due timers: locks up to `limit` of them (SKIP LOCKED, so several tickers never fire the same one), hands
- * them to `fire`, and deletes them in the same transaction. A crash before the commit fires them again, which the
- * checkout recognises (the timer's input id is derived from it).
+ * Fires due timers: claims up to `limit` of them for `claimMs` (SKIP LOCKED, so two tickers never claim the same
+ * one), hands them to `fire`, then deletes them. No lock is held while they fire (firing cancels timers itself); a
+ * crash before the delete leaves the claim to lapse and the timers fire again, which the checkout recognises (a
+ * timer's input id is derived from it).
  */
-export async function fireDueTimers(pool: pg.Pool, limit: number, fire: (due: readonly DueTimer[]) => Promise<void>): Promise<number> {
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
-    const { rows } = await client.query<{ order_id: string; kind: DueTimer['kind']; due_at: Date }>(
-      `select order_id, kind, due_at from checkout.timers where due_at <= now() order by due_at limit $1 for update skip locked`,
-      [limit],
-    );
-    if (rows.length > 0) {
-      await fire(rows.map((r) => ({ orderId: r.order_id, kind: r.kind, dueAt: r.due_at.toISOString() })));
-      await client.query(
-        `delete from checkout.timers where (order_id, kind, due_at) in (select * from unnest($1::text[], $2::text[], $3::timestamptz[]))`,
-        [rows.map((r) => r.order_id), rows.map((r) => r.kind), rows.map((r) => r.due_at)],
-      );
-    }
-    await client.query('commit');
-    return rows.length;
-  } catch (err) {
-    await client.query('rollback').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+export async function fireDueTimers(
+  pool: pg.Pool,
+  limit: number,
+  fire: (due: readonly DueTimer[]) => Promise<void>,
+  claimMs = 30_000,
+): Promise<number> {
+  const { rows } = await pool.query<{ order_id: string; kind: DueTimer['kind']; due_at: Date }>(
+    `with due as (
+       select order_id, kind, due_at from checkout.timers
+       where due_at <= now() and (claimed_until is null or claimed_until < now())
+       order by due_at limit $1 for update skip locked)
+     update checkout.timers t set claimed_until = now() + $2 * interval '1 millisecond'
+     from due where t.order_id = due.order_id and t.kind = due.kind and t.due_at = due.due_at
+     returning t.order_id, t.kind, t.due_at`,
+    [limit, claimMs],
+  );
+  if (rows.length === 0) return 0;
+  await fire(rows.map((r) => ({ orderId: r.order_id, kind: r.kind, dueAt: r.due_at.toISOString() })));
+  await pool.query(
+    `delete from checkout.timers where (order_id, kind, due_at) in (select * from unnest($1::text[], $2::text[], $3::timestamptz[]))`,
+    [rows.map((r) => r.order_id), rows.map((r) => r.kind), rows.map((r) => r.due_at)],
+  );
+  return rows.length;
 }
 
 /** Records a checkout's phase after a step; an older revision never overwrites a newer one. */
