@@ -1,13 +1,14 @@
-import { encodePosition } from '../position.js';
-import type { EventMetadata, JsonObject, RecordedEvent } from '../types.js';
+import type { EventMetadata, JsonObject, Position, RecordedEvent } from '../types.js';
 
-/** Columns every read selects, in this order; tx_id as text because node-postgres has no xid8 parser. */
-export const eventColumns =
-  'e.tx_id::text as tx_id, e.seq::text as seq, e.stream_id, e.revision::text as revision, e.type, e.data, e.metadata, e.recorded_at';
+/**
+ * Columns every read selects, in this order. The position is formatted by the server (the format of
+ * `encodePosition`): catch-up is bound by the client's CPU, and two numbers through BigInt cost it more than a string.
+ */
+export const eventColumns = `lpad(to_hex(e.tx_id::text::bigint), 16, '0') || '/' || lpad(to_hex(e.seq), 16, '0') as position,
+  e.stream_id, e.revision::text as revision, e.type, e.data, e.metadata, e.recorded_at`;
 
 export interface EventRow {
-  tx_id: string;
-  seq: string;
+  position: string;
   stream_id: string;
   revision: string;
   type: string;
@@ -20,7 +21,7 @@ export function toRecordedEvent(row: EventRow): RecordedEvent {
   return {
     streamId: row.stream_id,
     revision: BigInt(row.revision),
-    position: encodePosition(BigInt(row.tx_id), BigInt(row.seq)),
+    position: row.position as Position,
     type: row.type,
     data: row.data,
     metadata: row.metadata,
@@ -36,5 +37,5 @@ export function toRecordedEvents(rows: readonly MaybeEventRow[]): RecordedEvent[
 }
 
 function isEventRow(row: MaybeEventRow): row is EventRow {
-  return row.tx_id !== null;
+  return row.position !== null;
 }

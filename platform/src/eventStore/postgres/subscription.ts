@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { comparePositions, encodePosition, positionBefore } from '../position.js';
-import type { EventFilter, Position, SubscribeToAllOptions, SubscriptionItem } from '../types.js';
+import type { EventFilter, Position, RecordedEvent, SubscribeToAllOptions, SubscriptionItem } from '../types.js';
 import { readAllQuery } from './readAllQuery.js';
 import { toRecordedEvents, type MaybeEventRow } from './rows.js';
 import type { Wakeups } from './wakeups.js';
@@ -33,11 +33,16 @@ export async function* subscribe(
   let idleWaits = 0;
   await wakeups.listen().catch(() => undefined);
   let failures = 0;
+  let ahead: { generation: number; result: Promise<PageResult> } | undefined;
   while (!aborted()) {
-    const generation = wakeups.generation;
-    let result: Awaited<ReturnType<typeof page>>;
+    const { generation, result: reading } = ahead ?? {
+      generation: wakeups.generation,
+      result: page(pool, position, settings.batchSize, filter),
+    };
+    ahead = undefined;
+    let result: PageResult;
     try {
-      result = await page(pool, position, settings.batchSize, filter);
+      result = await reading;
       failures = 0;
     } catch (err) {
       // A restarting or unreachable server is waited out from the same position; anything else is a bug to surface.
@@ -47,6 +52,12 @@ export async function* subscribe(
       continue;
     }
     const { events, xmin } = result;
+    const last = events.at(-1);
+    if (events.length === settings.batchSize && last !== undefined) {
+      // Catching up: the server reads the next page while this one is delivered. Its failure is handled when awaited.
+      ahead = { generation: wakeups.generation, result: page(pool, last.position, settings.batchSize, filter) };
+      ahead.result.catch(() => undefined);
+    }
     for (const event of events) {
       if (aborted()) return;
       yield { kind: 'event', event };
@@ -75,7 +86,12 @@ export async function* subscribe(
   }
 }
 
-async function page(pool: pg.Pool, from: Position, limit: number, filter?: EventFilter) {
+interface PageResult {
+  readonly events: RecordedEvent[];
+  readonly xmin: bigint;
+}
+
+async function page(pool: pg.Pool, from: Position, limit: number, filter?: EventFilter): Promise<PageResult> {
   const query = readAllQuery(from, 'forwards', limit, filter);
   const { rows } = await pool.query<PageRow>(query.text, query.values);
   const xmin = BigInt(rows[0]?.snapshot_xmin ?? '1');
