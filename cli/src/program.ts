@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { checkoutsCommand } from './commands/checkouts.js';
 import { eventsCommand } from './commands/events.js';
 import { startCommand } from './commands/start.js';
 import { tokenCommand } from './commands/token.js';
@@ -10,5 +11,6 @@ export function createProgram(): Command {
     .showHelpAfterError()
     .addCommand(startCommand())
     .addCommand(tokenCommand())
-    .addCommand(eventsCommand());
+    .addCommand(eventsCommand())
+    .addCommand(checkoutsCommand());
 }
