@@ -9,7 +9,7 @@ export interface RunnerDeps {
 }
 
 /** How the worker runs its processor: the platform's runtime (`startProcessor`) or the small runner below. */
-export type StartProcessor = (definition: ProcessorDefinition, deps: RunnerDeps) => Promise<RunningProcessor>;
+export type StartProcessor = (definition: ProcessorDefinition, deps: RunnerDeps) => RunningProcessor | Promise<RunningProcessor>;
 
 /**
  * A minimal checkpointed runner for a non-transactional processor, for when the platform runtime is not composed in:
