@@ -45,7 +45,7 @@ async function countInSql(
   if (same[0]?.same !== true) return undefined;
   const query = readAllQuery(from, 'forwards', cap, filter);
   const { rows } = await pool.query<{ n: string }>(
-    `select count(*)::text as n from (${query.text}) page where page.tx_id is not null`,
+    `select count(*)::text as n from (${query.text}) page where page.stream_id is not null`,
     query.values,
   );
   return Number(rows[0]?.n ?? 0);

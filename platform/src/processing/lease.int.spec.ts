@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { pino } from 'pino';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, onTestFinished } from 'vitest';
 import { createEventStore } from '../eventStore/createEventStore.js';
 import type { EventStore, RecordedEvent } from '../eventStore/types.js';
 import { describeWith } from '../testing/describeWith.js';
@@ -11,7 +11,7 @@ import { leaseKeySql } from './schema.js';
 import { startProcessor } from './startProcessor.js';
 import type { ProcessorDefinition, RunningProcessor } from './types.js';
 
-const logger = pino({ level: 'silent' });
+const logger = pino({ level: process.env.DEBUG_PROCESSING ?? 'silent' }, pino.destination(2));
 
 function deferred() {
   let resolve = () => undefined as unknown;
@@ -72,6 +72,9 @@ describeWith('postgres', 'processor lease', (use) => {
     const a = start(writer('A', gate.promise, () => inBatch.resolve()));
     await expect.poll(() => a.isActive(), { timeout: 5_000 }).toBe(true);
     const b = start(writer('B'));
+    onTestFinished(() => {
+      gate.resolve();
+    });
     const head = (await store.appendToStream('fence-1', [tick(1), tick(2), tick(3)])).position;
     await inBatch.promise;
     expect(b.isActive()).toBe(false);
@@ -85,7 +88,7 @@ describeWith('postgres', 'processor lease', (use) => {
     const takeoverMs = performance.now() - began;
     process.stderr.write(`[processing] lease takeover after the holder's connection died: ${Math.round(takeoverMs)} ms\n`);
     expect(takeoverMs).toBeLessThan(10_000);
-    await b.whenCaughtUp(head, { timeoutMs: 10_000 });
+    await b.whenCaughtUp(head, { timeoutMs: 45_000 });
 
     gate.resolve();
     await expect.poll(() => a.isActive(), { timeout: 5_000 }).toBe(false);
@@ -138,13 +141,13 @@ describeWith('postgres', 'processor lease', (use) => {
     };
     const first = start(definition);
     const one = (await store.appendToStream('handover-1', [tick(1), tick(2)])).position;
-    await first.whenCaughtUp(one, { timeoutMs: 5_000 });
+    await first.whenCaughtUp(one, { timeoutMs: 45_000 });
     await first.stop();
     expect(first.isActive()).toBe(false);
     expect((await pool.query("select owner from processing.processors where name = 'handover'")).rows[0]).toEqual({ owner: null });
     const two = (await store.appendToStream('handover-1', [tick(3)])).position;
     const second = start(definition);
-    await second.whenCaughtUp(two, { timeoutMs: 5_000 });
+    await second.whenCaughtUp(two, { timeoutMs: 45_000 });
     expect(seen).toEqual([1, 2, 3]);
   });
 });

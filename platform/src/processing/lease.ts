@@ -56,9 +56,9 @@ export async function acquireLease(options: LeaseOptions): Promise<HeldLease | u
         if (rows[0]?.ok === true) return await hold(client, options);
         if (!waitingLogged) logger.info({ processor: name }, 'processor waiting for its lease');
         waitingLogged = true;
-        if (options.takeover === true || (await holderIsSilent(client, name, options.heartbeatMs)))
-          await terminateHolder(client, name, logger);
-        await delay(retryMs, signal);
+        const displace = options.takeover === true || (await holderIsSilent(client, name, options.heartbeatMs));
+        // After terminating the holder, try again as soon as its backend is gone, before it can come back for the lock.
+        await delay(displace && (await terminateHolder(client, name, logger)) > 0 ? 20 : retryMs, signal);
       }
     } catch (err) {
       logger.warn({ err, processor: name }, 'processor lease attempt failed; retrying');

@@ -70,7 +70,7 @@ describeWith('postgres', 'processor runtime', (use) => {
       },
     });
     const head = await append('a-last', [tick(1200)]);
-    await processor.whenCaughtUp(head, { timeoutMs: 10_000 });
+    await processor.whenCaughtUp(head, { timeoutMs: 45_000 });
     expect(await count('select count(*) as n from applied_a')).toBe(1201);
     expect(await count('select count(*) - count(distinct n) as n from applied_a')).toBe(0);
     expect(Math.max(...batches)).toBe(250);
@@ -98,7 +98,7 @@ describeWith('postgres', 'processor runtime', (use) => {
       'b-1',
       Array.from({ length: 50 }, (_, i) => tick(i)),
     );
-    await processor.whenCaughtUp(head, { timeoutMs: 10_000 });
+    await processor.whenCaughtUp(head, { timeoutMs: 45_000 });
     expect(failures).toBe(2);
     expect(await count('select count(*) as n from applied_b')).toBe(50);
     expect(await count('select count(*) - count(distinct n) as n from applied_b')).toBe(0);
@@ -119,7 +119,7 @@ describeWith('postgres', 'processor runtime', (use) => {
     });
     await append('c-1', [tick(1), tick(2), tick(3, { poison: true }), tick(4)]);
     const head = await append('c-2', [tick(5)]);
-    await processor.whenCaughtUp(head, { timeoutMs: 15_000 });
+    await processor.whenCaughtUp(head, { timeoutMs: 45_000 });
     const applied = (await pool.query<{ n: number }>('select n from applied_c order by n')).rows.map((r) => r.n);
     expect(applied).toEqual([1, 2, 4, 5]);
     const { rows } = await pool.query<{
@@ -171,7 +171,7 @@ describeWith('postgres', 'processor runtime', (use) => {
       },
     });
     const position = await append('e-1', [tick(1)]);
-    await processor.whenCaughtUp(position, { timeoutMs: 5_000 });
+    await processor.whenCaughtUp(position, { timeoutMs: 45_000 });
     expect(seen).toEqual([]);
     const { rows } = await pool.query<{ checkpoint: string }>("select checkpoint from processing.processors where name = 'e'");
     expect(String(rows[0]?.checkpoint) >= position).toBe(true);

@@ -49,6 +49,7 @@ export function startProcessor(definition: ProcessorDefinition, deps: ProcessorD
   const waiters = new PositionWaiters();
   let checkpoint: Position | undefined;
   let active = false;
+  let held: HeldLease | undefined;
   const isStopping = () => stopping.signal.aborted;
 
   const advance = (position: Position) => {
@@ -153,6 +154,7 @@ export function startProcessor(definition: ProcessorDefinition, deps: ProcessorD
         ...(options.leaseRetryMs !== undefined && { retryMs: options.leaseRetryMs }),
       });
       if (lease === undefined) break;
+      held = lease;
       active = true;
       processorMetrics.active.set({ processor: name }, 1);
       try {
@@ -163,13 +165,17 @@ export function startProcessor(definition: ProcessorDefinition, deps: ProcessorD
           logger.error({ err }, 'strict processor stopped at a poison event');
           return err;
         }
-        if (err instanceof LeaseLostError) logger.warn({ err }, 'processor lost its lease; waiting to take it again');
-        else {
+        if (err instanceof LeaseLostError) {
+          logger.warn({ err }, 'processor lost its lease; waiting to take it again');
+          // Whoever displaced this instance (a rebuild, a forced reset) gets the lock first.
+          await delay(options.leaseRetryMs ?? 1_000, stopping.signal);
+        } else {
           failures += 1;
           logger.error({ err, failures }, 'processor failed; restarting from its checkpoint');
           await delay(backoffMs(failures, 500, 30_000), stopping.signal);
         }
       } finally {
+        held = undefined;
         active = false;
         processorMetrics.active.set({ processor: name }, 0);
         await lease.release();
@@ -205,11 +211,18 @@ export function startProcessor(definition: ProcessorDefinition, deps: ProcessorD
     isActive: () => active,
     async stop() {
       stopping.abort(new Error('stopped'));
-      const timer = setTimeout(() => {
-        hardStop.abort(new Error('stop timed out'));
-      }, options.stopTimeoutMs ?? 10_000);
+      // A batch that ignores its signal cannot hold the lease hostage: past the timeout the lease is released (the
+      // fence then refuses that batch's commit) and stop returns without it.
+      let timer: NodeJS.Timeout | undefined;
+      const givenUp = new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          hardStop.abort(new Error('stop timed out'));
+          logger.warn('batch still running after the stop timeout; releasing the lease without it');
+          void (held?.release() ?? Promise.resolve()).then(resolve);
+        }, options.stopTimeoutMs ?? 10_000);
+      });
       try {
-        await finished;
+        await Promise.race([finished, givenUp]);
       } finally {
         clearTimeout(timer);
       }

@@ -45,8 +45,12 @@ export interface ProcessorDefinition {
 export interface RebuildHooks {
   /** Prepare the target the rebuild writes into (live model truncated, or a shadow created); returns nothing. */
   prepare(options: { readonly blueGreen: boolean }): Promise<void>;
-  /** Blue-green only: atomically swap the shadow in for the live model, after the rebuild caught up. */
-  swap?(): Promise<void>;
+  /**
+   * Blue-green only: atomically swap the shadow in for the live model, after the rebuild caught up. Transactional
+   * processors get the transaction (`tx`) in which the runtime then sets the checkpoint: swap through it and both
+   * commit together.
+   */
+  swap?(ctx: { readonly tx?: pg.ClientBase }): Promise<void>;
 }
 
 export interface ProcessorOptions {
