@@ -60,6 +60,18 @@ export { migrateProcessing } from './processing/migrateProcessing.js';
 export { LeaseLostError, PoisonEventError, isTransientError } from './processing/errors.js';
 export { checkpointChannel } from './processing/schema.js';
 export { createCheckpointWatcher, type CheckpointWatcher, type CheckpointWatcherOptions } from './processing/checkpointWatcher.js';
+export {
+  dropDeadLetters,
+  LeaseHeldError,
+  listDeadLetters,
+  listProcessors,
+  processorStatus,
+  resetProcessor,
+  retryDeadLetters,
+  statusLagCap,
+  type RetryOutcome,
+} from './processing/operations.js';
+export { rebuildProcessor, type RebuildOptions, type RebuildProgress, type RebuildResult } from './processing/rebuildProcessor.js';
 export { createKafkaPublisher, type KafkaPublisher, type KafkaPublisherOptions, type PublisherHealth } from './kafka/kafkaPublisher.js';
 export { eventHeaders, toEnvelope, toKafkaMessage, type EventEnvelope } from './kafka/eventMessage.js';
 export { kafkaLogCreator } from './kafka/kafkaLogger.js';
