@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import {
+  createEventStore,
+  createMongoDocumentStore,
+  createPostgresDocumentStore,
+  type DocumentStore,
+  type EventStore,
+  type HttpApp,
+  type NewEvent,
+  type Position,
+} from '@orderflow/platform';
+import { describeWith } from '@orderflow/platform/testing';
+import type { Notification, OrderHistoryDocument } from '@orderflow/schemas';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createQueryService } from './queryService.js';
+import { startProjectionProcess } from './testing/projectionProcess.js';
+import { bearer, config } from './testing/queryApiSuite.js';
+import { openSse } from './testing/sseClient.js';
+
+/**
+ * Events appended to the real event store, projected by the real projection service (its own process), read through
+ * the query API: read-your-writes with the command's position as the token, and live updates within 200 ms of the
+ * event being written. Once with the document read models in PostgreSQL JSONB, once in FerretDB.
+ */
+function describeEndToEnd(databaseUrl: () => string, mongoUrl: (() => string) | undefined): void {
+  let store: EventStore;
+  let documents: DocumentStore;
+  let projections: { stop(): Promise<void> };
+  let app: HttpApp;
+  let base: string;
+
+  beforeAll(async () => {
+    store = await createEventStore({ databaseUrl: databaseUrl() });
+    projections = startProjectionProcess({ DATABASE_URL: databaseUrl(), ...(mongoUrl ? { MONGO_URL: mongoUrl() } : {}) });
+    documents = mongoUrl
+      ? await createMongoDocumentStore({ url: mongoUrl() })
+      : createPostgresDocumentStore({ connectionString: databaseUrl() });
+    app = await createQueryService({ config, databaseUrl: databaseUrl(), documents, logger: false, consistencyTimeoutMs: 10_000 });
+    base = await app.listen({ host: '127.0.0.1', port: 0 });
+  });
+  afterAll(async () => {
+    await app.close();
+    await projections.stop();
+    await documents.close();
+    await store.close();
+  });
+
+  const event = (type: string, data: Record<string, unknown>, schemaVersion = 1): NewEvent => ({
+    type,
+    data: data as NewEvent['data'],
+    metadata: { eventId: randomUUID(), schemaVersion, occurredAt: new Date().toISOString(), actor: 'system:e2e' },
+  });
+  const placed = (orderId: string, customerId: string) =>
+    event(
+      'OrderPlaced',
+      {
+        orderId,
+        customerId,
+        lines: [{ sku: 'SKU-E2E', name: 'Widget', quantity: 2, unitPrice: { amount: 1500, currency: 'EUR' } }],
+        total: { amount: 3000, currency: 'EUR' },
+        currency: 'EUR',
+        shippingAddress: { name: 'Ada', line1: '1 Main St', city: 'Berlin', postalCode: '10115', country: 'DE' },
+        paymentMethodToken: 'pm_test_visa_ok',
+      },
+      2,
+    );
+  const append = async (streamId: string, ...events: NewEvent[]): Promise<Position> =>
+    (await store.appendToStream(streamId, events)).position;
+
+  it('answers with the just-placed order when asked with the write’s position, and 409 for a position not reached', async () => {
+    const customer = await bearer('customer', 'c-e2e');
+    const orderId = `o-${randomUUID()}`;
+    const position = await append(`order-${orderId}`, placed(orderId, 'c-e2e'));
+    const res = await app.inject({ method: 'GET', url: `/v1/orders/${orderId}?consistentWith=${position}`, headers: customer });
+    expect(res.statusCode).toBe(200);
+    expect(res.json<OrderHistoryDocument>()).toMatchObject({ orderId, customerId: 'c-e2e', status: 'placed', lastPosition: position });
+    const list = await app.inject({ method: 'GET', url: `/v1/orders?consistentWith=${position}`, headers: customer });
+    expect(list.json<{ items: { orderId: string }[] }>().items.map((o) => o.orderId)).toContain(orderId);
+
+    const short = await createQueryService({ config, databaseUrl: databaseUrl(), documents, logger: false, consistencyTimeoutMs: 300 });
+    try {
+      // The PostgreSQL store's checkpoints also move past transaction ids with no events: only a token far ahead stays ahead.
+      const ahead = `${'f'.repeat(16)}/${'0'.repeat(16)}`;
+      const behind = await short.inject({ method: 'GET', url: `/v1/orders/${orderId}?consistentWith=${ahead}`, headers: customer });
+      expect(behind.statusCode).toBe(409);
+      const problem = behind.json<{ code: string; checkpoint: string; consistentWith: string }>();
+      expect(problem).toMatchObject({ code: 'read_model_behind', consistentWith: ahead });
+      expect(problem.checkpoint >= position && problem.checkpoint < ahead).toBe(true);
+    } finally {
+      await short.close();
+    }
+  });
+
+  it('pushes each status change over SSE within 200 ms of the event being written', async () => {
+    const customer = await bearer('customer', 'c-live');
+    const orderId = `o-${randomUUID()}`;
+    const stream = `order-${orderId}`;
+    const position = await append(stream, placed(orderId, 'c-live'));
+    const live = await openSse(`${base}/v1/orders/${orderId}/live?consistentWith=${position}`, customer);
+    try {
+      expect(JSON.parse((await live.next()).data)).toMatchObject({ orderId, status: 'placed' });
+      for (const [type, status, data] of [
+        ['OrderConfirmed', 'confirmed', {}],
+        ['OrderShipped', 'shipped', { carrier: 'DHL' }],
+        ['OrderDelivered', 'delivered', {}],
+      ] as const) {
+        const written = performance.now();
+        await append(stream, event(type, { orderId, ...data }));
+        const change = await live.next(2_000);
+        const latencyMs = change.receivedAt - written;
+        expect(JSON.parse(change.data), type).toMatchObject({ orderId, status });
+        expect(latencyMs, `${type} delivered after ${latencyMs.toFixed(1)} ms`).toBeLessThan(200);
+      }
+    } finally {
+      live.close();
+    }
+  });
+
+  it('serves the customer’s notifications and the catalog as projected, each waiting for its own processor', async () => {
+    const customer = await bearer('customer', 'c-notes');
+    const orderId = `o-${randomUUID()}`;
+    await append(`order-${orderId}`, placed(orderId, 'c-notes'));
+    const confirmed = await append(`order-${orderId}`, event('OrderConfirmed', { orderId }));
+    const notes = await app.inject({ method: 'GET', url: `/v1/notifications?consistentWith=${confirmed}`, headers: customer });
+    expect(notes.json<{ items: Notification[] }>().items).toEqual([
+      expect.objectContaining({ orderId, kind: 'order_confirmed', read: false, customerId: 'c-notes' }),
+    ]);
+    const sku = `SKU-${randomUUID().slice(0, 8).toUpperCase()}`;
+    const stocked = await append(
+      `inventory-${sku}`,
+      event('SkuRegistered', {
+        sku,
+        name: 'Gadget',
+        unitPrice: { amount: 990, currency: 'EUR' },
+        perCustomerLimit: 2,
+        perOrderLimit: null,
+      }),
+      event('StockReceived', { sku, quantity: 25 }),
+    );
+    const item = await app.inject({ method: 'GET', url: `/v1/catalog/${sku}?consistentWith=${stocked}` });
+    expect(item.json()).toMatchObject({ sku, onHand: 25, reserved: 0, available: 25, unitPrice: { amount: 990, currency: 'EUR' } });
+  });
+}
+
+describeWith('postgres', 'query API end to end on PostgreSQL', (postgres) => {
+  describeEndToEnd(() => postgres().url, undefined);
+});
+
+describeWith('postgres', 'query API end to end', (postgres) => {
+  describeWith('mongo', 'with FerretDB documents', (mongo) => {
+    describeEndToEnd(
+      () => postgres().url,
+      () => `${mongo().url.replace(/\/$/, '')}/${mongo().dbName}`,
+    );
+  });
+});

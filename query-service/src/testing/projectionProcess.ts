@@ -1,0 +1,26 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The real projection service (`projection-service/src/server.ts`) in a process of its own, as in the full topology:
+ * services never import each other, so the end-to-end spec talks to it only through the stores.
+ */
+export function startProjectionProcess(env: Record<string, string>): { stop(): Promise<void> } {
+  const entry = fileURLToPath(new URL('../../../projection-service/src/server.ts', import.meta.url));
+  const child: ChildProcess = fork(entry, [], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    execArgv: ['--conditions=@orderflow/source', '--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => {
+      resolve();
+    });
+  });
+  return {
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
