@@ -5,6 +5,7 @@ import { checkEpoch, insertDeadLetter, writeCheckpoint } from './checkpointStore
 import { backoffMs, delay } from './delay.js';
 import { describeError, errorMessage, isTransientError, LeaseLostError, PoisonEventError } from './errors.js';
 import { processorMetrics } from './metrics.js';
+import { withSpansFromEvents } from '../telemetry/tracing.js';
 import type { BatchContext, ProcessorDefinition } from './types.js';
 
 export interface RetryPolicy {
@@ -68,15 +69,21 @@ export function createBatchExecutor(options: BatchExecutorOptions) {
     }
   };
 
+  // Live and catch-up batches show up in the trace of each event they apply; a rebuild's millions do not.
+  const handle = (events: readonly RecordedEvent[], ctx: BatchContext) =>
+    ctx.mode === 'rebuild'
+      ? definition.handleBatch(events, ctx)
+      : withSpansFromEvents(`processor ${processor}`, events, () => definition.handleBatch(events, ctx));
+
   const commitOnce = async (events: readonly RecordedEvent[], checkpoint: Position, mode: BatchMode) => {
     if (signal.aborted) throw new LeaseLostError(processor, 'stopped before the batch');
     if (definition.transactional) {
       await inTransaction(async (tx) => {
-        if (events.length > 0) await definition.handleBatch(events, { processor, tx, mode, signal });
+        if (events.length > 0) await handle(events, { processor, tx, mode, signal });
         await fence(tx, checkpoint);
       });
     } else {
-      if (events.length > 0) await definition.handleBatch(events, { processor, tx: undefined, mode, signal });
+      if (events.length > 0) await handle(events, { processor, tx: undefined, mode, signal });
       await fence(pool, checkpoint);
     }
     options.onCommitted?.(checkpoint);

@@ -104,7 +104,7 @@ export function describeRebuildEqualsLive(
         for (const projector of createProjectors({ pool, documents })) {
           await projector.rebuild?.prepare({ blueGreen: true });
           await replay(store, projector, pool);
-          await projector.rebuild?.swap?.();
+          await projector.rebuild?.swap?.({});
         }
       } finally {
         reading.abort();
