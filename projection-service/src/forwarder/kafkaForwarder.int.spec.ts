@@ -43,6 +43,7 @@ describeWith('postgres', 'kafka forwarder', (usePg) => {
       try {
         await forwardAll((events) => forwarder.definition.handleBatch(events, ctx), store);
         expect(forwarder.health()).toMatchObject({ status: 'up', backlog: 0 });
+        await expect(forwarder.readinessCheck().check()).resolves.toEqual({ status: 'up', backlog: 0 });
       } finally {
         await forwarder.close();
       }
@@ -126,6 +127,7 @@ describeWith('postgres', 'kafka forwarder', (usePg) => {
       );
       await expect.poll(() => forwarder.health().status, { timeout: 20_000 }).toBe('degraded');
       await expect.poll(() => forwarder.health().backlog, { timeout: 10_000 }).toBeGreaterThan(10);
+      await expect(forwarder.readinessCheck().check()).rejects.toThrow(/Kafka unreachable since .*; backlog \d+/);
       expect(await metricsRegistry.getSingleMetricAsString('orderflow_kafka_backlog_events')).toMatch(/kafka-forwarder"\} [1-9]/);
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       expect(await Promise.race([outcome, Promise.resolve('pending')])).toBe('pending');

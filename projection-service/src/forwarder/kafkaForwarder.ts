@@ -7,6 +7,7 @@ import {
   type Position,
   type ProcessorDefinition,
   type PublisherHealth,
+  type ReadinessCheck,
   type TopicNaming,
   type TopicSettings,
 } from '@orderflow/platform';
@@ -43,6 +44,8 @@ export interface KafkaForwarder {
   /** Connects and creates the topics (waiting out an unreachable broker); `handleBatch` does it too, lazily. */
   ready(signal?: AbortSignal): Promise<void>;
   health(): ForwarderHealth;
+  /** `/readyz` check `kafka`: fails while the broker is unreachable, naming the error and the backlog. */
+  readinessCheck(): ReadinessCheck;
   close(): Promise<void>;
 }
 
@@ -114,11 +117,23 @@ export function createKafkaForwarder(options: KafkaForwarderOptions): KafkaForwa
     },
   };
 
+  const health = (): ForwarderHealth => ({ ...publisher.health(), backlog, lastAcknowledged });
   return {
     definition,
     topics: publisher.topics,
     ready: (signal) => publisher.ready(signal),
-    health: () => ({ ...publisher.health(), backlog, lastAcknowledged }),
+    health,
+    readinessCheck: () => ({
+      name: 'kafka',
+      check: () => {
+        const now = health();
+        if (now.status === 'degraded')
+          return Promise.reject(
+            new Error(`Kafka unreachable since ${now.since.toISOString()} (${now.lastError ?? '?'}); backlog ${now.backlog}`),
+          );
+        return Promise.resolve({ status: now.status, backlog: now.backlog });
+      },
+    }),
     close: () => publisher.close(),
   };
 }
