@@ -1,56 +1,43 @@
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { buildCommandApp } from '@orderflow/command-service';
-import { createEmbeddedPostgres, createEventStore, createLogger, findRepoRoot, loadConfig, signToken } from '@orderflow/platform';
-
-/** Services that later issues add to the embedded engine; printed so that `start` never pretends. */
-const notBuiltYet = ['query API (:3001)', 'sandbox payment gateway (:3002)', 'projection processors', 'checkout saga'];
+import { findRepoRoot, loadConfig, signToken } from '@orderflow/platform';
+import { startEngine } from '../embedded/startEngine.js';
 
 export function startCommand(): Command {
   return new Command('start')
-    .description('run the engine in one process on its embedded defaults')
+    .description('run the whole engine in one process on its embedded defaults')
     .addOption(new Option('--data-dir <dir>', 'where the embedded PostgreSQL keeps its data').default('.data'))
     .addOption(new Option('--pg-port <port>', 'embedded PostgreSQL port').env('ORDERFLOW_PG_PORT').default(54329).argParser(Number))
-    .action(async (opts: { dataDir: string; pgPort: number }) => {
+    .addOption(new Option('--no-seed', 'do not seed the demo catalog on first start'))
+    .action(async (opts: { dataDir: string; pgPort: number; seed: boolean }) => {
       const config = loadConfig();
       const dataDir = path.resolve(findRepoRoot(), opts.dataDir);
       const out = (line: string) => process.stdout.write(`${line}\n`);
-      // An explicit DATABASE_URL replaces the embedded server.
-      const pg =
-        config.DATABASE_URL === undefined
-          ? createEmbeddedPostgres({
-              dataDir: path.join(dataDir, 'postgres'),
-              logFile: path.join(dataDir, 'logs', 'postgres.log'),
-              port: opts.pgPort,
-            })
-          : undefined;
-      const databaseUrl = config.DATABASE_URL ?? (await pg?.start())?.url;
-      if (databaseUrl === undefined) throw new Error('no PostgreSQL');
-      const store = await createEventStore({
-        ...(config.EVENTSTORE_URL === undefined ? {} : { eventStoreUrl: config.EVENTSTORE_URL }),
-        databaseUrl,
-      });
-      const commandApp = await buildCommandApp({ config, store, databaseUrl, logger: createLogger('command-service', config.LOG_LEVEL) });
-      const commandUrl = await commandApp.listen({ host: config.HOST, port: config.COMMAND_PORT });
+      const engine = await startEngine({ config, dataDir, pgPort: opts.pgPort, seed: opts.seed });
+      const { urls } = engine;
 
-      out(`orderflow is running (embedded)`);
+      out('orderflow is running (embedded)');
       out(
-        `  PostgreSQL     ${databaseUrl.replace(/\/\/[^@]*@/, '//***@')}${pg === undefined ? '' : `  (data: ${path.join(dataDir, 'postgres')})`}`,
+        `  PostgreSQL       ${engine.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}${engine.embeddedPostgres ? `  (data: ${path.join(dataDir, 'postgres')})` : ''}`,
       );
-      out(`  event store    ${config.EVENTSTORE_URL === undefined ? 'PostgreSQL' : 'EventStoreDB'}`);
-      out(`  command API    ${commandUrl}   OpenAPI: ${commandUrl}/docs`);
-      out(`  not built yet: ${notBuiltYet.join(', ')}`);
+      out(`  event store      ${engine.eventStore === 'eventstoredb' ? 'EventStoreDB' : 'PostgreSQL'}`);
+      out(`  documents        ${engine.documentStore === 'mongodb' ? 'MongoDB' : 'PostgreSQL (JSONB)'}`);
+      out(`  command API      ${urls.command}   OpenAPI: ${urls.command}/docs`);
+      out(`  query API        ${urls.query}   OpenAPI: ${urls.query}/docs   event catalog: ${urls.query}/docs/events`);
+      out(`  payment gateway  ${urls.gateway}${config.PAYMENT_GATEWAY_URL === undefined ? '   (sandbox: tok_visa approves)' : ''}`);
+      out(`  processors       stock, order-history, notifications, checkout saga${engine.kafka ? ', kafka-forwarder' : ''}`);
+      out(`  Kafka            ${engine.kafka ? config.KAFKA_BROKERS.join(',') : 'off (set KAFKA_BROKERS to forward events)'}`);
+      out(`  metrics          ${urls.command}/metrics   health: /healthz, /readyz on every service`);
+      if (engine.seeded.length > 0) out(`  demo catalog     seeded ${engine.seeded.join(', ')}`);
       if (config.usesDevelopmentSecret && config.auth.secret !== undefined) {
         const admin = await signToken({ ...config.auth, secret: config.auth.secret }, { sub: 'dev-admin', role: 'admin' });
         out(`  admin token (development secret): ${admin}`);
       }
-      out('Ctrl-C drains requests and stops cleanly.');
+      out('Ctrl-C drains in-flight commands, stops the subscriptions at a checkpoint and shuts PostgreSQL down cleanly.');
 
       await shutdownSignal();
       out('orderflow: draining');
-      await commandApp.close();
-      await store.close();
-      if (pg !== undefined) await pg.stop();
+      await engine.stop();
       out('orderflow: stopped');
     });
 }
