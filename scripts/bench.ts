@@ -8,6 +8,7 @@ interface Benchmark {
 
 const benchmarks: Record<string, () => Promise<Benchmark>> = {
   eventstore: () => import('../bench/src/eventstore.js'),
+  query: () => import('../bench/src/query.js'),
   kafka: () => import('../bench/src/kafka.js'),
   projections: () => import('../bench/src/projections.js'),
 };

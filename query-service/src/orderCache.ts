@@ -6,7 +6,7 @@ import type { ReadModels } from './readModels.js';
 export interface OrderCacheOptions {
   /** Most documents kept (oldest out first; default 20,000). */
   readonly maxEntries?: number;
-  /** Longest an entry is served without a re-read, whatever the checkpoints say (default 2 s). */
+  /** Longest an entry is served without a re-read, whatever the checkpoints say (default 2 s; 0 turns the cache off). */
   readonly ttlMs?: number;
 }
 
@@ -37,6 +37,7 @@ export function withOrderCache(
 ): ReadModels & { close(): void } {
   const maxEntries = options.maxEntries ?? 20_000;
   const ttlMs = options.ttlMs ?? 2_000;
+  if (ttlMs === 0) return { ...readModels, close: () => undefined };
   const entries = new Map<string, Entry>();
   const reading = new Map<string, Promise<OrderHistoryDocument | undefined>>();
   let generation = 0;

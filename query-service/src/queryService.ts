@@ -14,6 +14,7 @@ export interface QueryServiceOptions {
   readonly logger: FastifyBaseLogger | false;
   readonly consistencyTimeoutMs?: number;
   readonly heartbeatMs?: number;
+  readonly orderCache?: QueryAppDeps['orderCache'];
   readonly processors?: QueryAppDeps['processors'];
 }
 
@@ -38,6 +39,7 @@ export async function createQueryService(options: QueryServiceOptions): Promise<
     ...(options.processors === undefined ? {} : { processors: options.processors }),
     ...(options.consistencyTimeoutMs === undefined ? {} : { consistencyTimeoutMs: options.consistencyTimeoutMs }),
     ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+    ...(options.orderCache === undefined ? {} : { orderCache: options.orderCache }),
   });
   app.addReadinessCheck({ name: 'postgres', check: () => pool.query('select 1') });
   app.addReadinessCheck({
