@@ -119,6 +119,9 @@ export function createEmbeddedPostgres(options: EmbeddedPostgresOptions) {
       listen_addresses: '127.0.0.1',
       unix_socket_directories: '',
       max_connections: 300,
+      // The event store reads below the oldest open transaction of the whole server (gap safety), so a session left
+      // idle in a transaction would pause every subscriber; the server ends such sessions after a minute.
+      idle_in_transaction_session_timeout: '60s',
       ...options.settings,
     };
     const serverOptions = Object.entries(settings)

@@ -21,7 +21,7 @@ import {
   type Config,
   type HttpApp,
 } from '@orderflow/platform';
-import { createKafkaForwarder, startProjectionService } from '@orderflow/projection-service';
+import { createKafkaForwarder, forwarderOptionsFromEnv, startProjectionService } from '@orderflow/projection-service';
 import { buildQueryApp, createPostgresCatalogReader, createReadModels } from '@orderflow/query-service';
 
 export interface EngineOptions {
@@ -115,7 +115,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
 
     const brokers = config.KAFKA_BROKERS;
     if (brokers.length > 0) {
-      const forwarder = createKafkaForwarder({ brokers, store, logger });
+      const forwarder = createKafkaForwarder({ brokers, store, logger, ...forwarderOptionsFromEnv() });
       const running = startProcessor(forwarder.definition, { store, pool, logger });
       closers.push({ name: 'Kafka forwarder', close: () => running.stop().then(() => forwarder.close()) });
     }
