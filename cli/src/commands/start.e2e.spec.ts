@@ -142,7 +142,8 @@ describe('pnpm start (the embedded engine in one process)', () => {
       for (const span of otlp.spans) byTrace.set(span.traceId, [...(byTrace.get(span.traceId) ?? []), span.name]);
       for (const names of byTrace.values()) {
         const all = names.join('\n');
-        if (/POST \/v1\/orders/.test(all) && /checkout|saga/i.test(all) && /project/i.test(all)) return Promise.resolve(names);
+        if (/POST \/v1\/orders/.test(all) && /^checkout /m.test(all) && /^processor (order-history|stock|notifications)$/m.test(all))
+          return Promise.resolve(names);
       }
       return Promise.resolve(undefined);
     }, 20_000);
