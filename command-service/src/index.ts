@@ -19,7 +19,7 @@ export {
   type CheckoutWorker,
   type CheckoutWorkerConfig,
   type CheckoutWorkerDeps,
+  type StartProcessor,
 } from './checkout/checkoutWorker.js';
 export { checkoutOperators } from './checkout/checkoutOperators.js';
 export { checkoutMigrations, type CheckoutRow } from './checkout/checkoutTables.js';
-export { startCheckpointedRunner, type StartProcessor } from './checkout/checkoutRunner.js';

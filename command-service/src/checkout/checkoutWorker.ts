@@ -1,13 +1,29 @@
-import { migrate, type EventStore, type ProcessorDefinition, type RunningProcessor } from '@orderflow/platform';
+import {
+  migrate,
+  startProcessor,
+  type EventStore,
+  type ProcessorDefinition,
+  type ProcessorDependencies,
+  type RunningProcessor,
+} from '@orderflow/platform';
 import { CheckoutPolicy } from '@orderflow/schemas';
 import type pg from 'pg';
-import type { FastifyBaseLogger as Logger } from 'fastify';
 import type { PaymentGateway } from '../payments/paymentGateway.js';
 import { createCheckoutHandler, type CheckoutHandler } from './checkoutHandler.js';
 import { checkoutInputTypes, toCheckoutInput, type RoutedInput } from './checkoutInputs.js';
 import { setMetricsSource } from './checkoutMetrics.js';
-import { startCheckpointedRunner, type StartProcessor } from './checkoutRunner.js';
 import { checkoutMigrations, fireDueTimers } from './checkoutTables.js';
+
+/** The platform's (pino) logger, which the processor runtime takes. */
+type Logger = NonNullable<ProcessorDependencies['logger']>;
+
+/** How the worker runs its processor; the platform runtime (`startProcessor`: leased, checkpointed) unless given. */
+export type StartProcessor = (
+  definition: ProcessorDefinition,
+  deps: { readonly store: EventStore; readonly pool: pg.Pool; readonly logger: Logger },
+) => RunningProcessor | Promise<RunningProcessor>;
+
+const platformRuntime: StartProcessor = (definition, { store, pool, logger }) => startProcessor(definition, { store, pool, logger });
 
 export const defaultCheckoutPolicy: CheckoutPolicy = {
   reservationTtlMs: 600_000,
@@ -27,7 +43,7 @@ export interface CheckoutWorkerConfig {
   readonly stuckAfterMs?: number;
   /** Checkouts handled at once within a batch (default 32); inputs of one checkout stay in log order. */
   readonly concurrency?: number;
-  /** The processor runtime; the built-in checkpointed runner when absent. */
+  /** The processor runtime; the platform's `startProcessor` when absent. */
   readonly startProcessor?: StartProcessor;
   readonly processorName?: string;
 }
@@ -97,7 +113,7 @@ export async function startCheckoutWorker(deps: CheckoutWorkerDeps): Promise<Che
     ...(config.processorName === undefined ? {} : { name: config.processorName }),
     ...(config.concurrency === undefined ? {} : { concurrency: config.concurrency }),
   });
-  const processor = await (config.startProcessor ?? startCheckpointedRunner)(definition, deps);
+  const processor = await (config.startProcessor ?? platformRuntime)(definition, deps);
   setMetricsSource(pool, config.stuckAfterMs ?? 300_000);
 
   const tick = () => fireDueTimers(pool, 200, (due) => handler.fire(due));
