@@ -1,5 +1,5 @@
 import { checkoutDecider } from '@orderflow/domain';
-import type { EventStore } from '@orderflow/platform';
+import { withSpanFromTraceparent, type EventStore } from '@orderflow/platform';
 import { parseEvent, type CheckoutEvent, type CheckoutPolicy, type HandleCheckoutInput } from '@orderflow/schemas';
 import type pg from 'pg';
 import type { FastifyBaseLogger as Logger } from 'fastify';
@@ -62,7 +62,17 @@ export function createCheckoutHandler(deps: CheckoutHandlerDeps): CheckoutHandle
     return undefined;
   }
 
-  async function handleOne(routed: RoutedInput): Promise<void> {
+  /**
+   * One input in a span of the order's trace (the event's `traceparent`; a nested input, such as a gateway failure,
+   * in the current span), so the commands and gateway calls of the step join the trace they continue.
+   */
+  function handleOne(routed: RoutedInput): Promise<void> {
+    return withSpanFromTraceparent(`checkout ${routed.input.kind}`, routed.traceparent, () => decideAndAct(routed), {
+      attributes: { 'orderflow.order_id': routed.orderId, 'orderflow.checkout.input': routed.inputId },
+    });
+  }
+
+  async function decideAndAct(routed: RoutedInput): Promise<void> {
     const { orderId, inputId, input } = routed;
     const command: HandleCheckoutInput = {
       type: 'HandleCheckoutInput',
@@ -78,10 +88,7 @@ export function createCheckoutHandler(deps: CheckoutHandlerDeps): CheckoutHandle
     // Timers first: an open checkout always has one that will move it, even if the effects below never run.
     await setTimers(pool, orderId, step.timersSet);
     await cancelTimers(pool, orderId, step.timersCancelled);
-    const failures = await runEffects(
-      { ...deps, orderId, ...(routed.traceparent === undefined ? {} : { traceparent: routed.traceparent }) },
-      step.effects,
-    );
+    const failures = await runEffects({ ...deps, orderId }, step.effects);
     const reason = 'cancellation' in step ? step.cancellation?.reason : undefined;
     await recordPhase(pool, { orderId, phase: step.phase, reason, revision });
     // A gateway failure is an input in its own right, named after the step that met it.

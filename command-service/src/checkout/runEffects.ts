@@ -16,13 +16,13 @@ export interface EffectContext {
   readonly gateway: PaymentGateway;
   readonly logger: Logger;
   readonly orderId: string;
-  readonly traceparent?: string;
 }
 
 type GatewayFailure = Extract<CheckoutInput, { kind: 'gateway_failed' }>;
 
 /**
- * Carries out a step's effects in order. Each command's id derives from the order and the step, so issuing an effect
+ * Carries out a step's effects in order, in the active trace context (the step's span): commands and gateway calls
+ * are its children. Each command's id derives from the order and the step, so issuing an effect
  * again (a redelivered input, a crash halfway) appends nothing new, and the gateway sees the same idempotency key.
  * A command the domain refuses is logged and skipped; a refused confirmation stops the step (the order was
  * cancelled meanwhile: nothing may be committed or captured, the cancel's own input compensates).
@@ -49,28 +49,15 @@ function command<C extends { metadata: unknown }>(context: EffectContext, step: 
 }
 
 async function onInventory(context: EffectContext, sku: string, step: string, body: Omit<InventoryItemCommand, 'metadata'>) {
-  await execute(
-    store(context),
-    streams.inventory(sku),
-    deciders.inventory,
-    command<InventoryItemCommand>(context, step, body),
-    trace(context),
-  );
+  await execute(store(context), streams.inventory(sku), deciders.inventory, command<InventoryItemCommand>(context, step, body));
 }
 async function onOrder(context: EffectContext, step: string, body: Omit<OrderCommand, 'metadata'>) {
-  await execute(store(context), streams.order(context.orderId), deciders.order, command<OrderCommand>(context, step, body), trace(context));
+  await execute(store(context), streams.order(context.orderId), deciders.order, command<OrderCommand>(context, step, body));
 }
 async function onPayment(context: EffectContext, step: string, body: Omit<PaymentCommand, 'metadata'>) {
-  await execute(
-    store(context),
-    streams.payment(context.orderId),
-    deciders.payment,
-    command<PaymentCommand>(context, step, body),
-    trace(context),
-  );
+  await execute(store(context), streams.payment(context.orderId), deciders.payment, command<PaymentCommand>(context, step, body));
 }
 const store = (context: EffectContext) => context.store;
-const trace = (context: EffectContext) => (context.traceparent === undefined ? {} : { traceparent: context.traceparent });
 
 function failed(operation: GatewayFailure['operation'], outcome: GatewayOutcome): GatewayFailure | undefined {
   if (outcome.outcome === 'approved') return undefined;
@@ -84,7 +71,6 @@ function failed(operation: GatewayFailure['operation'], outcome: GatewayOutcome)
 async function runEffect(context: EffectContext, effect: CheckoutEffect): Promise<GatewayFailure | undefined> {
   const { orderId, gateway } = context;
   const paymentId = orderId;
-  const traceparent = context.traceparent === undefined ? {} : { traceparent: context.traceparent };
   switch (effect.kind) {
     case 'reserve': {
       const { sku, customerId, quantity, expiresAt } = effect;
@@ -128,7 +114,7 @@ async function runEffect(context: EffectContext, effect: CheckoutEffect): Promis
     case 'authorize': {
       const { amount, paymentMethodToken } = effect;
       const idempotencyKey = idempotencyKeyFor(paymentId, 'authorize');
-      const outcome = await gateway.authorize({ paymentId, amount, paymentMethodToken, idempotencyKey, ...traceparent });
+      const outcome = await gateway.authorize({ paymentId, amount, paymentMethodToken, idempotencyKey });
       if (outcome.outcome === 'approved') {
         const data = { orderId, requestId: requestIds.authorize, amount, gatewayReference: outcome.reference };
         await onPayment(context, 'authorized', { type: 'RecordPaymentAuthorized', data });
@@ -147,7 +133,7 @@ async function runEffect(context: EffectContext, effect: CheckoutEffect): Promis
     case 'void':
     case 'refund': {
       const { amount, gatewayReference } = effect;
-      const request = { paymentId, amount, idempotencyKey: idempotencyKeyFor(paymentId, effect.kind), ...traceparent };
+      const request = { paymentId, amount, idempotencyKey: idempotencyKeyFor(paymentId, effect.kind) };
       const outcome = await gateway[effect.kind]({ ...request, ...(gatewayReference === undefined ? {} : { gatewayReference }) });
       const alreadyVoided = effect.kind === 'void' && outcome.outcome === 'declined' && outcome.detail?.includes('already_voided') === true;
       if (outcome.outcome !== 'approved' && !alreadyVoided) return failed(effect.kind, outcome);
@@ -158,7 +144,7 @@ async function runEffect(context: EffectContext, effect: CheckoutEffect): Promis
     case 'abandon_payment': {
       // Best effort: an authorization the gateway may have made without our hearing of it is voided under its own key.
       const key = idempotencyKeyFor(paymentId, 'void', 'abandon');
-      const outcome = await gateway.void({ paymentId, amount: effect.amount, idempotencyKey: key, ...traceparent });
+      const outcome = await gateway.void({ paymentId, amount: effect.amount, idempotencyKey: key });
       context.logger.info({ orderId, outcome: outcome.outcome }, 'abandoned authorization voided at the gateway (best effort)');
       const data = { orderId, requestId: requestIds.authorize, reason: 'gateway_error' as const, detail: effect.detail };
       await onPayment(context, 'abandon', { type: 'RecordPaymentDeclined', data });
