@@ -1,50 +1,30 @@
+import type { CatalogItem } from '@orderflow/schemas';
 import type pg from 'pg';
 import type { CatalogReader } from './readModels.js';
-import type { CatalogItem } from '@orderflow/schemas';
 
-interface CatalogRow {
-  sku: string;
-  name: string;
-  unit_price: string;
-  currency: string;
-  per_customer_limit: number;
-  per_order_limit: number | null;
-  on_hand: number;
-  reserved: number;
-  sold: number;
-  updated_at: Date;
-}
+/** The row as the API serves it, built by PostgreSQL (unit_price is a bigint of minor units, safe as a JSON number). */
+const item = `jsonb_build_object(
+  'sku', sku, 'name', name, 'unitPrice', jsonb_build_object('amount', unit_price, 'currency', currency),
+  'perCustomerLimit', per_customer_limit, 'perOrderLimit', per_order_limit,
+  'onHand', on_hand, 'reserved', reserved, 'available', greatest(on_hand - reserved, 0), 'sold', sold,
+  'updatedAt', to_char(updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) as item`;
 
-const columns = 'sku, name, unit_price, currency, per_customer_limit, per_order_limit, on_hand, reserved, sold, updated_at';
-
-/** The stock & catalog read model as the stock projector keeps it in PostgreSQL (one row per SKU). */
+/**
+ * The stock & catalog read model where the stock projector keeps it: PostgreSQL `read_stock.catalog`, one row per
+ * SKU (a stable name: blue-green rebuilds swap a shadow table in under it).
+ */
 export function createPostgresCatalogReader(pool: pg.Pool, table = 'read_stock.catalog'): CatalogReader {
   return {
     async getCatalogItem(sku) {
-      const { rows } = await pool.query<CatalogRow>(`select ${columns} from ${table} where sku = $1`, [sku]);
-      return rows[0] === undefined ? undefined : itemOf(rows[0]);
+      const { rows } = await pool.query<{ item: CatalogItem }>(`select ${item} from ${table} where sku = $1`, [sku]);
+      return rows[0]?.item;
     },
     async listCatalog(afterSku, limit) {
-      const { rows } = await pool.query<CatalogRow>(
-        `select ${columns} from ${table} where sku > $1 collate "C" order by sku collate "C" limit $2`,
+      const { rows } = await pool.query<{ item: CatalogItem }>(
+        `select ${item} from ${table} where sku > $1 collate "C" order by sku collate "C" limit $2`,
         [afterSku ?? '', limit],
       );
-      return rows.map(itemOf);
+      return rows.map((row) => row.item);
     },
-  };
-}
-
-function itemOf(row: CatalogRow): CatalogItem {
-  return {
-    sku: row.sku,
-    name: row.name,
-    unitPrice: { amount: Number(row.unit_price), currency: row.currency },
-    perCustomerLimit: row.per_customer_limit,
-    perOrderLimit: row.per_order_limit,
-    onHand: row.on_hand,
-    reserved: row.reserved,
-    available: Math.max(0, row.on_hand - row.reserved),
-    sold: row.sold,
-    updatedAt: row.updated_at.toISOString(),
   };
 }
