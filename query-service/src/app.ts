@@ -1,4 +1,5 @@
 import { createHttpApp, type Config, type HttpApp } from '@orderflow/platform';
+import { asyncApiDocument } from '@orderflow/schemas';
 import type { FastifyBaseLogger } from 'fastify';
 import { createAwaitConsistency, defaultProcessorNames, type CheckpointWatcher, type ProcessorNames } from './consistency.js';
 import { createLiveHub } from './live/liveHub.js';
@@ -55,6 +56,11 @@ export async function buildQueryApp(deps: QueryAppDeps): Promise<HttpApp> {
   liveRoutes(routeDeps, { heartbeatMs: deps.heartbeatMs ?? 15_000 });
   catalogRoutes(routeDeps);
   notificationRoutes(routeDeps);
+  // The analysts' event catalog (AsyncAPI 3, from the zod event schemas), beside the OpenAPI document.
+  const eventCatalog = JSON.stringify(asyncApiDocument());
+  app.get('/docs/events', { schema: { hide: true } }, (_request, reply) =>
+    reply.type('application/json; charset=utf-8').send(eventCatalog),
+  );
   // Open event streams would otherwise hold the server's close forever.
   app.addHook('preClose', (done) => {
     live.close();

@@ -268,7 +268,7 @@ export function describeQueryApi(openDocuments: () => Promise<DocumentStore>, da
     expect([expired.statusCode, codeOf(expired)]).toEqual([401, 'unauthorized']);
   });
 
-  it('documents every route in OpenAPI', async () => {
+  it('documents every route in OpenAPI, and serves the event catalog', async () => {
     const doc = (await get('/docs/json')).json<{ paths: Record<string, unknown> }>();
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining([
@@ -282,5 +282,8 @@ export function describeQueryApi(openDocuments: () => Promise<DocumentStore>, da
         '/v1/notifications/{id}/read',
       ]),
     );
+    const events = (await get('/docs/events')).json<{ asyncapi: string; channels: Record<string, unknown> }>();
+    expect(events.asyncapi).toMatch(/^3\./);
+    expect(Object.keys(events.channels).length).toBeGreaterThan(0);
   });
 }
