@@ -1,9 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { loadConfig, signToken } from '@orderflow/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startEngineProcess, type EngineProcess } from '../testing/engineProcess.js';
+import { engineDataDir, freePort, startEngineProcess, type EngineProcess } from '../testing/engineProcess.js';
 import { startOtlpReceiver } from '../testing/otlpReceiver.js';
 
 const address = { name: 'Ada Lovelace', line1: '1 Analytical Way', city: 'London', postalCode: 'N1 9GU', country: 'GB' };
@@ -55,7 +53,7 @@ describe('pnpm start (the embedded engine in one process)', () => {
   let otlp: Awaited<ReturnType<typeof startOtlpReceiver>>;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'orderflow-start-'));
+    dataDir = await engineDataDir('orderflow-start-');
     otlp = await startOtlpReceiver();
     engine = await startEngineProcess({
       dataDir,

@@ -1,9 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { loadConfig, signToken } from '@orderflow/platform';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, startEngineProcess, type EngineProcess } from '../testing/engineProcess.js';
+import { engineDataDir, freePort, startEngineProcess, type EngineProcess } from '../testing/engineProcess.js';
 
 const address = { name: 'Grace Hopper', line1: '2 Compiler Row', city: 'Arlington', postalCode: '22201', country: 'US' };
 
@@ -17,9 +15,9 @@ describe('pnpm start: SIGTERM mid-load, then start again', () => {
   });
 
   it('brings every accepted order to a terminal state after the restart', async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'orderflow-restart-'));
+    dataDir = await engineDataDir('orderflow-restart-');
     const ports = { command: await freePort(), query: await freePort(), gateway: await freePort(), postgres: await freePort() };
-    engine = await startEngineProcess({ dataDir, ports });
+    engine = await startEngineProcess({ dataDir, ports, env: { LOG_LEVEL: 'info' } });
     const { auth } = loadConfig({});
     if (auth.secret === undefined) throw new Error('no development secret');
     const secret = auth.secret;

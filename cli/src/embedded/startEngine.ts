@@ -62,10 +62,12 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   const logger = createLogger('orderflow', config.LOG_LEVEL, { format: config.LOG_FORMAT });
   const closers: { readonly name: string; close(): Promise<unknown> }[] = [];
   const stop = async () => {
-    for (const closer of closers.reverse())
+    for (const closer of closers.reverse()) {
+      logger.info({ part: closer.name }, 'stopping');
       await closer.close().catch((err: unknown) => {
         logger.error({ err, part: closer.name }, 'stop failed');
       });
+    }
     await telemetry.forceFlush().catch(() => undefined);
   };
 

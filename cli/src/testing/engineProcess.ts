@@ -1,8 +1,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { chmod, mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '../../..');
+
+/**
+ * A fresh data directory for an engine; traversable by others, since the embedded PostgreSQL runs as the `postgres`
+ * OS user when the tests run as root.
+ */
+export async function engineDataDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+  await chmod(dir, 0o755);
+  return dir;
+}
 
 /** A port the OS reports free now (the child binds it a moment later; collisions are unlikely on loopback). */
 export function freePort(): Promise<number> {

@@ -7,6 +7,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { createTokenVerifier, type AuthConfig, type Principal } from './auth.js';
+import { drainOnClose } from './drainOnClose.js';
 import { installHealth, type ReadinessCheck } from './health.js';
 import { installObservability } from './observability.js';
 import { installProblemHandler, type ErrorMapper } from './problem.js';
@@ -82,5 +83,6 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
   installObservability(app);
   installHealth(app, options.readiness);
+  drainOnClose(app);
   return app;
 }
