@@ -6,6 +6,7 @@ export const checkoutInputTypes = [
   'OrderPlaced',
   'OrderConfirmed',
   'OrderCancelled',
+  'OrderRefunded',
   'StockReserved',
   'ReservationRejected',
   'ReservationCommitted',
@@ -44,6 +45,10 @@ export function toCheckoutInput(recorded: RecordedEvent): RoutedInput | undefine
       return route(event.data.orderId, { kind: 'order_confirmed' }, recorded);
     case 'OrderCancelled':
       return route(event.data.orderId, { kind: 'order_cancelled', reason: event.data.reason, by: event.data.by }, recorded);
+    case 'OrderRefunded': {
+      const { orderId, refundId, amount } = event.data;
+      return route(orderId, { kind: 'order_refunded', refundId, amount }, recorded);
+    }
     case 'StockReserved':
       return route(event.data.orderId, { kind: 'stock_reserved', sku: event.data.sku }, recorded);
     case 'ReservationRejected': {
@@ -70,7 +75,7 @@ export function toCheckoutInput(recorded: RecordedEvent): RoutedInput | undefine
     case 'PaymentVoided':
       return route(event.data.orderId, { kind: 'payment_voided', amount: event.data.amount }, recorded);
     case 'PaymentRefunded':
-      return route(event.data.orderId, { kind: 'payment_refunded', amount: event.data.amount }, recorded);
+      return route(event.data.orderId, { kind: 'payment_refunded', amount: event.data.amount, requestId: event.data.requestId }, recorded);
     default:
       return undefined;
   }

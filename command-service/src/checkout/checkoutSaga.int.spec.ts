@@ -154,6 +154,35 @@ describeWith('postgres', 'checkout saga', (use) => {
     });
   });
 
+  describe('refunds of a completed order', () => {
+    it('moves two partial refunds at the gateway under two keys, each once', async () => {
+      await rig.registerSku('REFUND-2', 5, 4_000);
+      const orderId = await rig.placeOrder([{ sku: 'REFUND-2', quantity: 1 }]);
+      expect(await rig.waitFor(orderId)).toBe('completed');
+      const refund = (refundId: string) =>
+        execute(rig.store, streams.order(orderId), deciders.order, {
+          type: 'RefundOrder',
+          data: { orderId, refundId, amount: { amount: 1_500, currency: 'EUR' }, captured: { amount: 4_000, currency: 'EUR' } },
+          metadata: metadataFor(`refund-${orderId}-${refundId}`, { role: 'admin', id: 'test-admin' }),
+        });
+      await refund('refund-a');
+      await refund('refund-b');
+      await expect
+        .poll(
+          async () => {
+            const paid = await payment(orderId);
+            return paid.status === 'authorized' ? paid.ledger.refunded : 0;
+          },
+          { timeout: 10_000 },
+        )
+        .toBe(3_000);
+      const refunds = rig.sandbox.requests({ paymentId: orderId }).filter((r) => r.operation === 'refund' && r.status === 200);
+      expect(refunds.map((r) => r.idempotencyKey).sort()).toEqual([`${orderId}:refund:refund-a`, `${orderId}:refund:refund-b`]);
+      expect(effectsAtGateway(orderId)).toEqual(['authorize', 'capture', 'refund', 'refund']);
+      expect(rig.sandbox.ledger.payment(orderId)?.ledger).toMatchObject({ captured: 4_000, refunded: 3_000 });
+    });
+  });
+
   describe('reservation expiry', () => {
     it('cancels as reservation_expired when the reservation timer fires first', async () => {
       await rig.worker?.stop();

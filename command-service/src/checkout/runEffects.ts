@@ -129,15 +129,31 @@ async function runEffect(context: EffectContext, effect: CheckoutEffect): Promis
       }
       return outcome.outcome === 'unavailable' ? failed('authorize', outcome) : undefined;
     }
-    case 'capture':
-    case 'void':
     case 'refund': {
+      // Each refund under its own request id (steps recorded before refunds had one used `refund`).
+      const requestId = effect.requestId ?? requestIds.refund;
+      const { amount, gatewayReference } = effect;
+      const idempotencyKey =
+        effect.requestId === undefined ? idempotencyKeyFor(paymentId, 'refund') : idempotencyKeyFor(paymentId, 'refund', requestId);
+      const outcome = await gateway.refund({
+        paymentId,
+        amount,
+        idempotencyKey,
+        ...(gatewayReference === undefined ? {} : { gatewayReference }),
+      });
+      if (outcome.outcome !== 'approved') return failed('refund', outcome);
+      const step = effect.requestId === undefined ? 'refund' : `refund:${requestId}`;
+      await onPayment(context, step, { type: 'RefundPayment', data: { orderId, requestId, amount } });
+      return undefined;
+    }
+    case 'capture':
+    case 'void': {
       const { amount, gatewayReference } = effect;
       const request = { paymentId, amount, idempotencyKey: idempotencyKeyFor(paymentId, effect.kind) };
       const outcome = await gateway[effect.kind]({ ...request, ...(gatewayReference === undefined ? {} : { gatewayReference }) });
       const alreadyVoided = effect.kind === 'void' && outcome.outcome === 'declined' && outcome.detail?.includes('already_voided') === true;
       if (outcome.outcome !== 'approved' && !alreadyVoided) return failed(effect.kind, outcome);
-      const type = ({ capture: 'CapturePayment', void: 'VoidPayment', refund: 'RefundPayment' } as const)[effect.kind];
+      const type = ({ capture: 'CapturePayment', void: 'VoidPayment' } as const)[effect.kind];
       await onPayment(context, effect.kind, { type, data: { orderId, requestId: requestIds[effect.kind], amount } });
       return undefined;
     }

@@ -47,6 +47,8 @@ export interface Checkout {
   readonly timers: readonly CheckoutTimer[];
   /** Inbox and outbox at once: every input handled, with the effects issued for it (issued again on redelivery). */
   readonly outbox: Readonly<Record<string, readonly CheckoutEffect[]>>;
+  /** Refunds of the confirmed order asked for (by request id, minor units) and not yet seen in the payment ledger. */
+  readonly refunds: Readonly<Record<string, number>>;
   /** Capture failures since authorization (or the operator's last retry). */
   readonly captureFailures: number;
   /** Retries in the current phase: the exponent of the backoff. */
@@ -95,8 +97,12 @@ export function applyInput(checkout: Checkout, input: CheckoutInput): Checkout {
       return { ...checkout, payment: { ...payment, captured: payment.captured + input.amount.amount } };
     case 'payment_voided':
       return { ...checkout, payment: { ...payment, voided: payment.voided + input.amount.amount } };
-    case 'payment_refunded':
-      return { ...checkout, payment: { ...payment, refunded: payment.refunded + input.amount.amount } };
+    case 'order_refunded':
+      return { ...checkout, refunds: { ...checkout.refunds, [input.refundId]: input.amount.amount } };
+    case 'payment_refunded': {
+      const refunds = Object.fromEntries(Object.entries(checkout.refunds).filter(([requestId]) => requestId !== input.requestId));
+      return { ...checkout, refunds, payment: { ...payment, refunded: payment.refunded + input.amount.amount } };
+    }
     case 'gateway_failed':
       return input.operation === 'capture' ? { ...checkout, captureFailures: checkout.captureFailures + 1 } : checkout;
     case 'operator_retry':
@@ -129,6 +135,7 @@ export function evolve(state: CheckoutState, event: CheckoutEvent): CheckoutStat
       payment: noPayment,
       timers: [],
       outbox: {},
+      refunds: {},
       captureFailures: 0,
       attempts: 0,
     };

@@ -18,6 +18,7 @@ import {
   completionEffects,
   lineCompensation,
   paymentCompensation,
+  refundEffects,
   reserveEffects,
 } from './effects.js';
 
@@ -177,10 +178,28 @@ function compensating(checkout: Checkout, context: Context): Step {
   }
 }
 
+/** Completed: the confirmed order's refunds are moved at the gateway, retried with backoff when it fails. */
+function completed(checkout: Checkout, context: Context): Step {
+  const { input, now, policy } = context;
+  const pending = Object.keys(checkout.refunds).length > 0;
+  switch (input.kind) {
+    case 'gateway_failed':
+      if (input.operation !== 'refund' || !pending) return stay(checkout);
+      return { phase: 'completed', effects: [], ...rearm(checkout, addMillis(now, backoff(policy, checkout.attempts))) };
+    case 'timer_fired':
+    case 'operator_retry':
+      if (!pending) return { phase: 'completed', effects: [], set: [], cancel: timersOf(checkout, 'retry') };
+      return { phase: 'completed', effects: refundEffects(checkout), ...rearm(checkout, addMillis(now, policy.settleAfterMs)) };
+    default:
+      return common(checkout, context);
+  }
+}
+
 /** Inputs every open phase answers alike. */
 function common(checkout: Checkout, context: Context): Step {
   const { input } = context;
   if (input.kind === 'order_cancelled') return compensate(checkout, context, input.reason, cancelledBy(input));
+  if (input.kind === 'order_refunded') return stay(checkout, refundEffects(checkout, input.refundId));
   if (input.kind === 'reservation_released' && checkout.phase !== 'completed')
     return compensate(checkout, context, 'reservation_expired', `reservation of ${input.sku} ended outside the checkout`);
   return stay(checkout);
@@ -198,7 +217,7 @@ function transition(checkout: Checkout, context: Context): Step {
     case 'cancelled':
       return compensating(checkout, context);
     case 'completed':
-      return context.input.kind === 'order_cancelled' ? common(checkout, context) : stay(checkout);
+      return completed(checkout, context);
     case 'attention':
       if (context.input.kind === 'operator_retry')
         return {

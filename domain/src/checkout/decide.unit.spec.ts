@@ -1,3 +1,4 @@
+import type { CheckoutEvent } from '@orderflow/schemas';
 import { describe, expect, it } from 'vitest';
 import { deciderSpecification } from '../testing/deciderSpecification.js';
 import { addMillis } from './addMillis.js';
@@ -263,7 +264,63 @@ describe('Checkout', () => {
         checkoutDecider.initialState(),
       );
       const [late] = checkoutDecider.decide(input({ kind: 'payment_captured', amount: eur(25_999) }), state);
-      expect(late?.data.effects).toEqual([{ kind: 'refund', amount: total, gatewayReference: 'auth_1' }]);
+      expect(late?.data.effects).toEqual([{ kind: 'refund', amount: total, gatewayReference: 'auth_1', requestId: 'cancel-0-25999' }]);
+    });
+  });
+
+  describe('completed', () => {
+    const captured = { kind: 'payment_captured', amount: total } as const;
+    const done = [
+      started,
+      capReserved,
+      allReserved,
+      authorized,
+      advanced('c', { kind: 'order_confirmed' }, { phase: 'completing' }),
+      advanced('k1', { kind: 'reservation_committed', sku: 'CAP-1' }, { phase: 'completing' }),
+      advanced('k2', { kind: 'reservation_committed', sku: 'SNEAKER-42' }, { phase: 'completing' }),
+    ];
+    const fold = (events: readonly CheckoutEvent[]) => events.reduce(checkoutDecider.evolve, checkoutDecider.initialState());
+    const completedHistory = [...done, ...checkoutDecider.decide(input(captured), fold(done))];
+    const refund = (refundId: string, amount: number) => ({ kind: 'order_refunded', refundId, amount: eur(amount) }) as const;
+
+    it('moves each partial refund of the order at the gateway under its own request id', () => {
+      const first = checkoutDecider.decide(input(refund('refund-a', 1_000)), fold(completedHistory));
+      expect(first[0]?.data).toMatchObject({
+        phase: 'completed',
+        effects: [{ kind: 'refund', amount: eur(1_000), gatewayReference: 'auth_1', requestId: 'refund-a' }],
+      });
+      const second = checkoutDecider.decide(input(refund('refund-b', 1_000)), fold([...completedHistory, ...first]));
+      expect(second[0]?.data.effects).toEqual([{ kind: 'refund', amount: eur(1_000), gatewayReference: 'auth_1', requestId: 'refund-b' }]);
+    });
+    it('retries a refund the gateway failed with backoff until its echo is seen, then lets the retry timer go', () => {
+      const asked = [...completedHistory, ...checkoutDecider.decide(input(refund('refund-a', 500)), fold(completedHistory))];
+      const down = { kind: 'gateway_failed', operation: 'refund', outcome: 'unavailable', detail: 'HTTP 503' } as const;
+      const failed = checkoutDecider.decide(input(down), fold(asked));
+      expect(failed[0]?.data).toMatchObject({ phase: 'completed', effects: [], timersSet: [{ kind: 'retry' }] });
+      const retry = failed[0]?.data.timersSet[0];
+      if (retry === undefined) throw new Error('no retry timer');
+      const fired = { kind: 'timer_fired', timer: retry } as const;
+      const again = checkoutDecider.decide(input(fired), fold([...asked, ...failed]));
+      expect(again[0]?.data.effects).toEqual([{ kind: 'refund', amount: eur(500), gatewayReference: 'auth_1', requestId: 'refund-a' }]);
+      const echoed = [...asked, ...failed, ...again];
+      const seen = checkoutDecider.decide(input({ kind: 'payment_refunded', amount: eur(500), requestId: 'refund-a' }), fold(echoed));
+      const next = again[0]?.data.timersSet[0];
+      if (next === undefined) throw new Error('no rearmed timer');
+      const idle = checkoutDecider.decide(input({ kind: 'timer_fired', timer: next }), fold([...echoed, ...seen]));
+      expect(idle[0]?.data).toMatchObject({ phase: 'completed', effects: [], timersCancelled: [next] });
+    });
+    it('refunds what is left of the capture, under a new request id, when cancelled after a partial refund', () => {
+      const refunded = [
+        ...completedHistory,
+        ...checkoutDecider.decide(input({ kind: 'payment_refunded', amount: eur(1_000), requestId: 'refund-a' }), fold(completedHistory)),
+      ];
+      const [event] = checkoutDecider.decide(input({ kind: 'order_cancelled', reason: 'operator', by: 'admin' }), fold(refunded));
+      expect(event?.data.effects).toContainEqual({
+        kind: 'refund',
+        amount: eur(total.amount - 1_000),
+        gatewayReference: 'auth_1',
+        requestId: `cancel-1000-${total.amount}`,
+      });
     });
   });
 });

@@ -14,13 +14,24 @@ export function authorizeEffect(facts: CheckoutFacts): CheckoutEffect {
   return { kind: 'authorize', amount: facts.total, paymentMethodToken: facts.paymentMethodToken };
 }
 
-function moneyEffect(checkout: Checkout, kind: 'capture' | 'void' | 'refund', amount: number): CheckoutEffect {
+function moneyEffect(checkout: Checkout, kind: 'capture' | 'void' | 'refund', amount: number, requestId?: string): CheckoutEffect {
   const { gatewayReference } = checkout.payment;
   return {
     kind,
     amount: { amount, currency: checkout.facts.total.currency },
     ...(gatewayReference === undefined ? {} : { gatewayReference }),
+    ...(requestId === undefined ? {} : { requestId }),
   };
+}
+
+/**
+ * The refunds of the confirmed order asked for and not yet seen in the ledger (`only`: that one), each under its own
+ * request id, so two partial refunds are two ledger moves and two gateway keys.
+ */
+export function refundEffects(checkout: Checkout, only?: string): CheckoutEffect[] {
+  return Object.entries(checkout.refunds)
+    .filter(([requestId]) => only === undefined || requestId === only)
+    .map(([requestId, amount]) => moneyEffect(checkout, 'refund', amount, requestId));
 }
 
 /**
@@ -67,7 +78,10 @@ export function paymentCompensation(checkout: Checkout): CheckoutEffect[] {
   const effects: CheckoutEffect[] = [];
   const uncaptured = uncapturedOf(payment);
   if (uncaptured > 0) effects.push(moneyEffect(checkout, 'void', uncaptured));
-  if (payment.captured > payment.refunded) effects.push(moneyEffect(checkout, 'refund', payment.captured - payment.refunded));
+  // Named by the range of captured money it gives back: deciding it again before its echo repeats the same refund,
+  // and a later refund (after another capture or refund) is a new one.
+  if (payment.captured > payment.refunded)
+    effects.push(moneyEffect(checkout, 'refund', payment.captured - payment.refunded, `cancel-${payment.refunded}-${payment.captured}`));
   return effects;
 }
 

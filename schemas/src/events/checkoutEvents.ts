@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Money, PositiveMoney } from '../common/money.js';
 import { Quantity } from '../common/quantity.js';
 import { CancellationReason, CancelledBy, DeclineReason, RejectionReason } from '../common/reasons.js';
-import { boundedText, CustomerId, Id, OrderId, PaymentMethodToken, Sku, Timestamp } from '../common/scalars.js';
+import { boundedText, CustomerId, Id, OrderId, PaymentMethodToken, RequestId, Sku, Timestamp } from '../common/scalars.js';
 import { defineEvent } from './defineEvent.js';
 
 /** Where a checkout stands. `completed` and `cancelled` are final; `attention` waits for an operator. */
@@ -34,6 +34,8 @@ export const CheckoutInput = z.discriminatedUnion('kind', [
   }),
   input('order_confirmed', {}),
   input('order_cancelled', { reason: CancellationReason, by: CancelledBy }),
+  /** A refund of a confirmed order (the API's RefundOrder): moved at the gateway under its `refundId`. */
+  input('order_refunded', { refundId: RequestId, amount: PositiveMoney }),
   input('stock_reserved', { sku: Sku }),
   input('reservation_rejected', { sku: Sku, reason: RejectionReason, requested: Quantity, available: z.int().min(0) }),
   input('reservation_committed', { sku: Sku }),
@@ -42,7 +44,7 @@ export const CheckoutInput = z.discriminatedUnion('kind', [
   input('payment_declined', { reason: DeclineReason }),
   input('payment_captured', { amount: PositiveMoney }),
   input('payment_voided', { amount: PositiveMoney }),
-  input('payment_refunded', { amount: PositiveMoney }),
+  input('payment_refunded', { amount: PositiveMoney, requestId: RequestId.optional() }),
   input('timer_fired', { timer: CheckoutTimer }),
   input('gateway_failed', { operation: GatewayOperationName, outcome: z.enum(['unavailable', 'declined']), detail: boundedText(500) }),
   input('operator_retry', {}),
@@ -63,7 +65,8 @@ export const CheckoutEffect = z.discriminatedUnion('kind', [
   effect('authorize', { amount: PositiveMoney, paymentMethodToken: PaymentMethodToken }),
   effect('capture', { amount: PositiveMoney, gatewayReference: boundedText(200).optional() }),
   effect('void', { amount: PositiveMoney, gatewayReference: boundedText(200).optional() }),
-  effect('refund', { amount: PositiveMoney, gatewayReference: boundedText(200).optional() }),
+  /** `requestId` names the refund in the payment ledger and at the gateway (absent in steps recorded before it: `refund`). */
+  effect('refund', { amount: PositiveMoney, gatewayReference: boundedText(200).optional(), requestId: RequestId.optional() }),
   /** Gives up an authorization whose outcome never came back: a best-effort void at the gateway, then a recorded decline. */
   effect('abandon_payment', { amount: PositiveMoney, detail: boundedText(500) }),
 ]);
