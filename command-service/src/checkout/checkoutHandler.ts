@@ -85,6 +85,8 @@ export function createCheckoutHandler(deps: CheckoutHandlerDeps): CheckoutHandle
     if (found === undefined) return;
     const { step, revision } = found;
     if (decided !== undefined) sagaMetrics.steps.inc({ phase: step.phase });
+    // Recorded, nothing done yet: the point a crash test kills at (the effects below must survive it).
+    deps.logger.debug({ orderId, inputId, phase: step.phase, redelivered: decided === undefined }, 'checkout step recorded');
     // Timers first: an open checkout always has one that will move it, even if the effects below never run.
     await setTimers(pool, orderId, step.timersSet);
     await cancelTimers(pool, orderId, step.timersCancelled);
