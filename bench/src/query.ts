@@ -41,20 +41,24 @@ interface Settings {
 }
 
 /**
- * `pnpm bench query [--documents postgres,mongo] [--duration 10] [--connections 32] [--customers 100] [--orders 100]
- *  [--cpu-prof <dir>]`.
- * Each server runs alone in a child process (one core), autocannon in this one (the other core): first fastify's
- * hello-world, then the query service (its real entry, `query-service/src/server.ts`) on each document store, each
- * after a 2 s warm-up. The load is `GET /v1/orders/:id` by one customer over its orders, with its bearer token.
- * Nothing writes meanwhile, so with the order cache on (the default) reads are served from memory after the first
- * of each order; the `order cache off` rows read the document store on every request.
+ * `pnpm bench query [--documents postgres,mongo] [--rounds 3] [--duration 5] [--connections 32] [--customers 100]
+ *  [--orders 100] [--cpu-prof <dir>]`.
+ * Every server runs in a child process of its own, autocannon in this one: fastify's hello-world (the ceiling),
+ * platform's HTTP skeleton with a hello-world route, and the query service (its real entry,
+ * `query-service/src/server.ts`) per document store with the order cache on and off. All are started and warmed up
+ * (2 s) first; then each round measures every server once, in a rotated order, and the table shows the median round
+ * (the machine is shared: interleaving keeps the ratios honest when its load changes). One server is under load at
+ * a time. The load is `GET /v1/orders/:id` by one customer over its orders, with its bearer token. Nothing writes
+ * meanwhile, so with the order cache on (the default) reads are served from memory after the first of each order;
+ * the `order cache off` rows read the document store on every request.
  */
 export async function run(args: readonly string[]): Promise<void> {
   const { values } = parseArgs({
     args: [...args],
     options: {
       documents: { type: 'string' },
-      duration: { type: 'string', default: '10' },
+      rounds: { type: 'string', default: '3' },
+      duration: { type: 'string', default: '5' },
       connections: { type: 'string', default: '32' },
       customers: { type: 'string', default: '100' },
       orders: { type: 'string', default: '100' },
@@ -67,80 +71,118 @@ export async function run(args: readonly string[]): Promise<void> {
   const mongoUrl = process.env.MONGO_URL ?? infra.MONGO_URL;
   const kinds = (values.documents ?? (mongoUrl ? 'postgres,mongo' : 'postgres')).split(',').filter(Boolean);
   for (const kind of kinds) if (!documentKinds.includes(kind as DocumentKind)) throw new Error(`unknown document store "${kind}"`);
+  if (kinds.includes('mongo') && !mongoUrl) throw new Error('no MongoDB-compatible server: run `pnpm infra:up` (or set MONGO_URL)');
   const settings: Settings = {
     durationS: positive(values.duration),
     connections: positive(values.connections),
     ...(values['cpu-prof'] === undefined ? {} : { cpuProfileDir: values['cpu-prof'] }),
   };
+  const rounds = positive(values.rounds);
   const customers = positive(values.customers);
   const ordersPerCustomer = positive(values.orders);
 
   const database = await createScratchDatabase(adminUrl, `bench_query_${randomBytes(4).toString('hex')}`);
-  const results: Partial<Record<Row, Figures>> = {};
+  const mongo = mongoUrl && kinds.includes('mongo') ? withDatabase(mongoUrl, database.name) : undefined;
+  const running: Running[] = [];
+  const samples = new Map<Row, Figures[]>();
   try {
-    progress(`fastify hello-world, ${settings.connections} connections, ${settings.durationS} s`);
-    results.ceiling = await measureServer(helloServer, {}, (port) => `http://127.0.0.1:${port}/`, settings);
-    progress(`platform HTTP skeleton hello-world, ${settings.connections} connections, ${settings.durationS} s`);
-    results.skeleton = await measureServer(
-      skeletonServer,
-      serviceEnv(randomBytes(32).toString('hex')),
-      (port) => `http://127.0.0.1:${port}/hello`,
-      settings,
-    );
     for (const kind of kinds as DocumentKind[]) {
-      if (kind === 'mongo' && !mongoUrl) throw new Error('no MongoDB-compatible server: run `pnpm infra:up` (or set MONGO_URL)');
-      const mongo = kind === 'mongo' && mongoUrl ? withDatabase(mongoUrl, database.name) : undefined;
       progress(`seeding ${customers * ordersPerCustomer} orders into ${kind}`);
       const documents: DocumentStore =
-        mongo === undefined
-          ? createPostgresDocumentStore({ connectionString: database.url })
-          : await createMongoDocumentStore({ url: mongo, dbName: database.name });
+        kind === 'mongo' && mongo !== undefined
+          ? await createMongoDocumentStore({ url: mongo, dbName: database.name })
+          : createPostgresDocumentStore({ connectionString: database.url });
       try {
         await seedOrders(documents, customers, ordersPerCustomer);
       } finally {
         await documents.close();
       }
-      results[kind] = await measureQueryService(database.url, mongo, ordersPerCustomer, settings, kind, true);
-      results[`${kind}Uncached`] = await measureQueryService(database.url, mongo, ordersPerCustomer, settings, kind, false);
     }
-    if (mongoUrl && kinds.includes('mongo')) await dropMongoDatabase(withDatabase(mongoUrl, database.name));
+    const subjects: Subject[] = [
+      { row: 'ceiling', entry: helloServer, env: {}, path: () => '/' },
+      { row: 'skeleton', entry: skeletonServer, env: serviceEnv(randomBytes(32).toString('hex')), path: () => '/hello' },
+      ...(await Promise.all(
+        (kinds as DocumentKind[]).flatMap((kind) =>
+          [true, false].map((cached) => querySubject(kind, cached, database.url, kind === 'mongo' ? mongo : undefined, ordersPerCustomer)),
+        ),
+      )),
+    ];
+    for (const subject of subjects) {
+      progress(`starting ${labels[subject.row].trim()}`);
+      running.push(await start(subject, settings));
+    }
+    for (let round = 0; round < rounds; round += 1)
+      for (let i = 0; i < running.length; i += 1) {
+        const server = running[(i + round) % running.length];
+        if (server === undefined) continue;
+        progress(
+          `round ${round + 1}/${rounds}: ${labels[server.row].trim()}, ${settings.connections} connections, ${settings.durationS} s`,
+        );
+        samples.set(server.row, [...(samples.get(server.row) ?? []), await load(server.url, server.request, settings)]);
+      }
   } finally {
+    await Promise.all(running.map((server) => server.stop()));
+    if (mongo !== undefined) await dropMongoDatabase(mongo);
     await database.drop();
   }
-  process.stdout.write(report(results, settings));
+  process.stdout.write(report(samples, settings, rounds));
 }
 
 const helloServer = fileURLToPath(new URL('./query/helloServer.ts', import.meta.url));
 const skeletonServer = fileURLToPath(new URL('./query/skeletonServer.ts', import.meta.url));
 const queryServer = fileURLToPath(new URL('../../query-service/src/server.ts', import.meta.url));
 
-async function measureQueryService(
-  databaseUrl: string,
-  mongoUrl: string | undefined,
-  ordersPerCustomer: number,
-  settings: Settings,
+const labels: Record<Row, string> = {
+  ceiling: 'fastify hello-world (ceiling)',
+  skeleton: 'platform HTTP skeleton, hello-world',
+  postgres: 'GET /v1/orders/:id, PostgreSQL JSONB',
+  postgresUncached: '  same, order cache off',
+  mongo: 'GET /v1/orders/:id, FerretDB',
+  mongoUncached: '  same, order cache off',
+};
+
+/** A server to measure: its entry, environment and the requests to send it. */
+interface Subject {
+  readonly row: Row;
+  readonly entry: string;
+  readonly env: Record<string, string>;
+  readonly path: () => string;
+  readonly headers?: Record<string, string>;
+}
+
+interface Running {
+  readonly row: Row;
+  readonly url: string;
+  readonly request: RequestShape;
+  stop(): Promise<void>;
+}
+
+async function querySubject(
   kind: DocumentKind,
   cached: boolean,
-): Promise<Figures> {
+  databaseUrl: string,
+  mongoUrl: string | undefined,
+  orders: number,
+): Promise<Subject> {
   const secret = randomBytes(32).toString('hex');
-  const env = {
-    ...serviceEnv(secret),
-    DATABASE_URL: databaseUrl,
-    ...(mongoUrl === undefined ? {} : { MONGO_URL: mongoUrl }),
-    ...(cached ? {} : { QUERY_ORDER_CACHE_TTL_MS: '0' }),
-  };
-  const token = await signToken({ secret, issuer: 'orderflow', audience: 'orderflow-api' }, { sub: customerIdOf(0), role: 'customer' });
   let next = 0;
-  progress(
-    `query service on ${kind} documents, order cache ${cached ? 'on' : 'off'}, ${settings.connections} connections, ${settings.durationS} s`,
-  );
-  return measureServer(queryServer, env, (port) => `http://127.0.0.1:${port}/v1/orders/${orderIdOf(0, 0)}`, settings, {
-    headers: { authorization: `Bearer ${token}` },
-    setupRequest: (request: autocannon.Request): autocannon.Request => {
-      next = (next + 1) % ordersPerCustomer;
-      return { ...request, path: `/v1/orders/${orderIdOf(0, next)}` };
+  return {
+    row: cached ? kind : `${kind}Uncached`,
+    entry: queryServer,
+    env: {
+      ...serviceEnv(secret),
+      DATABASE_URL: databaseUrl,
+      ...(mongoUrl === undefined ? {} : { MONGO_URL: mongoUrl }),
+      ...(cached ? {} : { QUERY_ORDER_CACHE_TTL_MS: '0' }),
     },
-  });
+    path: () => {
+      next = (next + 1) % orders;
+      return `/v1/orders/${orderIdOf(0, next)}`;
+    },
+    headers: {
+      authorization: `Bearer ${await signToken({ secret, issuer: 'orderflow', audience: 'orderflow-api' }, { sub: customerIdOf(0), role: 'customer' })}`,
+    },
+  };
 }
 
 function serviceEnv(secret: string): Record<string, string> {
@@ -154,30 +196,33 @@ function serviceEnv(secret: string): Record<string, string> {
   };
 }
 
-/** Starts `entry` on a free port, waits until it answers, warms it up, measures, stops it. */
-async function measureServer(
-  entry: string,
-  env: Record<string, string>,
-  urlOf: (port: number) => string,
-  settings: Settings,
-  request: RequestShape = {},
-): Promise<Figures> {
+/** Starts the subject on a free port, waits until it answers, warms it up. */
+async function start(subject: Subject, settings: Settings): Promise<Running> {
   const port = await freePort();
-  const child = fork(entry, [String(port)], {
-    env: { ...process.env, ...env, HOST: '127.0.0.1', QUERY_PORT: String(port) },
+  const child = fork(subject.entry, [String(port)], {
+    env: { ...process.env, ...subject.env, HOST: '127.0.0.1', QUERY_PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     ...(settings.cpuProfileDir === undefined
       ? {}
       : { execArgv: [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${settings.cpuProfileDir}`] }),
   });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const stop = async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await exited;
+  };
   try {
-    const url = urlOf(port);
-    await untilAnswering(child, url, request.headers ?? {});
+    const url = `http://127.0.0.1:${port}`;
+    const request: RequestShape = {
+      ...(subject.headers === undefined ? {} : { headers: subject.headers }),
+      setupRequest: (r: autocannon.Request): autocannon.Request => ({ ...r, path: subject.path() }),
+    };
+    await untilAnswering(child, `${url}${subject.path()}`, subject.headers ?? {});
     await load(url, request, { ...settings, durationS: 2 });
-    return await load(url, request, settings);
-  } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
+    return { row: subject.row, url, request, stop };
+  } catch (err) {
+    await stop();
+    throw err;
   }
 }
 
@@ -217,44 +262,50 @@ async function untilAnswering(child: ChildProcess, url: string, headers: Record<
   throw new Error(`${url} did not answer 2xx within 60 s: ${last}`);
 }
 
-function report(results: Partial<Record<Row, Figures>>, settings: Settings): string {
-  const ceiling = results.ceiling;
-  const rows = [['server', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx', 'errors', 'of ceiling']];
-  const labels: Record<Row, string> = {
-    ceiling: 'fastify hello-world (ceiling)',
-    skeleton: 'platform HTTP skeleton, hello-world',
-    postgres: 'GET /v1/orders/:id, PostgreSQL JSONB',
-    postgresUncached: '  same, order cache off',
-    mongo: 'GET /v1/orders/:id, FerretDB',
-    mongoUncached: '  same, order cache off',
+function report(samples: ReadonlyMap<Row, readonly Figures[]>, settings: Settings, rounds: number): string {
+  const median = (row: Row) => {
+    const sorted = [...(samples.get(row) ?? [])].sort((a, b) => a.reqPerSec - b.reqPerSec);
+    return sorted[Math.floor((sorted.length - 1) / 2)];
   };
-  const json: Record<string, unknown> = { bench: 'query', connections: settings.connections, durationS: settings.durationS };
+  const ceiling = median('ceiling');
+  const skeleton = median('skeleton');
+  const percent = (ratio: number | undefined) => (ratio === undefined ? '' : `${Math.round(ratio * 100)}%`);
+  const rows = [['server (median round)', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx', 'errors', 'of ceiling', 'of skeleton']];
+  const json: Record<string, unknown> = { bench: 'query', connections: settings.connections, durationS: settings.durationS, rounds };
   const targets: string[] = [];
-  for (const key of ['ceiling', 'skeleton', 'postgres', 'postgresUncached', 'mongo', 'mongoUncached'] as const) {
-    const f = results[key];
+  for (const row of Object.keys(labels) as Row[]) {
+    const f = median(row);
     if (f === undefined) continue;
-    const ratio = ceiling && key !== 'ceiling' ? round(f.reqPerSec / ceiling.reqPerSec) : undefined;
+    const ofCeiling = ceiling && row !== 'ceiling' ? round(f.reqPerSec / ceiling.reqPerSec) : undefined;
+    const ofSkeleton = skeleton && row !== 'ceiling' && row !== 'skeleton' ? round(f.reqPerSec / skeleton.reqPerSec) : undefined;
+    const all = samples.get(row) ?? [];
     rows.push([
-      labels[key],
+      labels[row],
       String(f.reqPerSec),
       String(f.p50Ms),
       String(f.p99Ms),
       String(f.maxMs),
-      String(f.non2xx),
-      String(f.errors),
-      ratio === undefined ? '' : `${Math.round(ratio * 100)}%`,
+      String(all.reduce((n, s) => n + s.non2xx, 0)),
+      String(all.reduce((n, s) => n + s.errors, 0)),
+      percent(ofCeiling),
+      percent(ofSkeleton),
     ]);
-    json[key] = { ...f, ...(ratio === undefined ? {} : { ofCeiling: ratio }) };
-    if (ratio !== undefined && key !== 'skeleton')
+    json[row] = {
+      ...f,
+      ...(ofCeiling === undefined ? {} : { ofCeiling }),
+      ...(ofSkeleton === undefined ? {} : { ofSkeleton }),
+      reqPerSecByRound: all.map((s) => s.reqPerSec),
+    };
+    if (ofCeiling !== undefined && row !== 'skeleton')
       targets.push(
-        `  ${key}: ≥ 50% of the ceiling → ${ratio >= 0.5 ? 'met' : 'MISSED'} (${Math.round(ratio * 100)}%); p99 < 10 ms → ${f.p99Ms < 10 ? 'met' : 'MISSED'} (${f.p99Ms} ms)`,
+        `  ${row}: ≥ 50% of the ceiling → ${ofCeiling >= 0.5 ? 'met' : 'MISSED'} (${percent(ofCeiling)}); p99 < 10 ms → ${f.p99Ms < 10 ? 'met' : 'MISSED'} (${f.p99Ms} ms)`,
       );
   }
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
   const table = rows
     .map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  '))
     .join('\n');
-  json.environment = { node: process.version, cpus: os.cpus().length };
+  json.environment = { node: process.version, cpus: os.cpus().length, loadAverage: os.loadavg().map(round) };
   return `${table}\n\ntargets:\n${targets.join('\n')}\n\n${JSON.stringify(json)}\n`;
 }
 
