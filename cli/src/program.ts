@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { checkoutsCommand } from './commands/checkouts.js';
 import { eventsCommand } from './commands/events.js';
+import { projectionsCommand } from './commands/projections.js';
 import { startCommand } from './commands/start.js';
 import { tokenCommand } from './commands/token.js';
 
@@ -12,5 +13,6 @@ export function createProgram(): Command {
     .addCommand(startCommand())
     .addCommand(tokenCommand())
     .addCommand(eventsCommand())
-    .addCommand(checkoutsCommand());
+    .addCommand(checkoutsCommand())
+    .addCommand(projectionsCommand());
 }
