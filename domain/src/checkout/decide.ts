@@ -158,7 +158,13 @@ function compensating(checkout: Checkout, context: Context): Step {
   const reason = checkout.cancellation?.reason ?? 'operator';
   const phase = isSettled(checkout) ? 'cancelled' : 'compensating';
   const retry = timersOf(checkout, 'retry');
-  const keepTimers = phase === 'cancelled' ? { set: [], cancel: checkout.timers } : { set: [], cancel: [] };
+  // Open means a live retry timer, also when a late fact (a reservation, an authorization) reopens a settled checkout.
+  const keepTimers =
+    phase === 'cancelled'
+      ? { set: [], cancel: checkout.timers }
+      : retry.length === 0
+        ? { set: [timer('retry', addMillis(now, policy.settleAfterMs))], cancel: [] }
+        : { set: [], cancel: [] };
   switch (input.kind) {
     case 'timer_fired':
     case 'operator_retry':
@@ -171,9 +177,6 @@ function compensating(checkout: Checkout, context: Context): Step {
     case 'payment_captured':
       return { phase, effects: paymentCompensation(checkout), ...keepTimers };
     default:
-      // Keep a retry timer alive while anything is left to give back (a late fact can reopen a settled checkout).
-      if (phase === 'compensating' && retry.length === 0)
-        return { phase, effects: [], set: [timer('retry', addMillis(now, policy.settleAfterMs))], cancel: [] };
       return { phase, effects: [], ...keepTimers };
   }
 }

@@ -254,6 +254,23 @@ describe('Checkout', () => {
       const after = [...base, ...decided].reduce(checkoutDecider.evolve, checkoutDecider.initialState());
       expect(after.phase === 'none' ? undefined : after.timers).toEqual([]);
     });
+    it('sets a retry timer when a reservation made after a settled cancel reopens it', () => {
+      const early = checkoutDecider.decide(
+        input(cancel, { inputId: 'cx0' }),
+        [started].reduce(checkoutDecider.evolve, checkoutDecider.initialState()),
+      );
+      expect(early[0]?.data).toMatchObject({ phase: 'cancelled', timersSet: [] });
+      const late = { kind: 'stock_reserved', sku: 'CAP-1' } as const;
+      const [event] = checkoutDecider.decide(
+        input(late),
+        [started, ...early].reduce(checkoutDecider.evolve, checkoutDecider.initialState()),
+      );
+      expect(event?.data).toMatchObject({
+        phase: 'compensating',
+        effects: [{ kind: 'release', sku: 'CAP-1', reason: 'customer_request' }],
+        timersSet: [{ kind: 'retry', dueAt: addMillis(t0, 30_000) }],
+      });
+    });
     it('refunds a capture recorded after the cancel', () => {
       const decided = checkoutDecider.decide(
         input({ kind: 'order_cancelled', reason: 'operator', by: 'admin' }),
