@@ -74,6 +74,8 @@ describe('pnpm start (the embedded engine in one process)', () => {
     for (const url of [engine.commandUrl, engine.queryUrl, engine.gatewayUrl]) expect(out).toContain(url);
     expect(out).toContain('/docs');
     expect(out).toContain('/docs/events');
+    const catalogDocument = (await (await fetch(`${engine.queryUrl}/docs/events`)).json()) as { asyncapi?: string };
+    expect(catalogDocument.asyncapi).toMatch(/^3\./);
     const catalog = await eventually(async () => {
       const { status, body } = await call(`${engine.queryUrl}/v1/catalog`, engine.adminToken);
       const items = (body.items ?? []) as { sku: string }[];
