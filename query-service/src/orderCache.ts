@@ -6,7 +6,10 @@ import type { ReadModels } from './readModels.js';
 export interface OrderCacheOptions {
   /** Most documents kept (oldest out first; default 20,000). */
   readonly maxEntries?: number;
-  /** Longest an entry is served without a re-read, whatever the checkpoints say (default 2 s; 0 turns the cache off). */
+  /**
+   * Age after which an entry is re-read even though no checkpoint moved (default 2 s; 0 turns the cache off). The
+   * stale entry still answers while that one read runs, up to twice this age.
+   */
   readonly ttlMs?: number;
 }
 
@@ -27,7 +30,9 @@ const lookups = counter<'outcome'>({
  * began before a checkpoint arrived is not kept. So a cached answer is the document as of the latest checkpoint
  * this process has seen: `consistentWith` waits stay correct (the wait is for that checkpoint), and a quiescent read
  * model is served from memory. The TTL bounds staleness should notifications and polls both stall (or a reset move
- * the checkpoint backwards, which the watcher does not report). Concurrent misses of one order share one read.
+ * the checkpoint backwards, which the watcher does not report); an entry past it is refreshed in the background
+ * (readers never queue behind a slow store for a document no checkpoint changed). Concurrent reads of one order
+ * share one read.
  */
 export function withOrderCache(
   readModels: ReadModels,
@@ -53,29 +58,36 @@ export function withOrderCache(
     const readAt = performance.now();
     const order = await readModels.getOrder(orderId);
     if (generation === started) {
-      if (entries.size >= maxEntries) entries.delete(entries.keys().next().value ?? '');
+      if (!entries.has(orderId) && entries.size >= maxEntries) entries.delete(entries.keys().next().value ?? '');
       entries.set(orderId, { order, readAt });
     }
     return order;
+  }
+
+  function readOnce(orderId: string): Promise<OrderHistoryDocument | undefined> {
+    let pending = reading.get(orderId);
+    if (pending === undefined) {
+      pending = read(orderId).finally(() => {
+        if (reading.get(orderId) === pending) reading.delete(orderId);
+      });
+      reading.set(orderId, pending);
+    }
+    return pending;
   }
 
   return {
     ...readModels,
     getOrder(orderId) {
       const entry = entries.get(orderId);
-      if (entry !== undefined && performance.now() - entry.readAt < ttlMs) {
+      const age = entry === undefined ? Infinity : performance.now() - entry.readAt;
+      if (entry !== undefined && age < 2 * ttlMs) {
         lookups.inc({ outcome: 'hit' });
+        // Past the TTL (and no checkpoint since), answer from memory once more while one read refreshes it.
+        if (age >= ttlMs) void readOnce(orderId).catch(() => undefined);
         return Promise.resolve(entry.order);
       }
       lookups.inc({ outcome: 'miss' });
-      let pending = reading.get(orderId);
-      if (pending === undefined) {
-        pending = read(orderId).finally(() => {
-          if (reading.get(orderId) === pending) reading.delete(orderId);
-        });
-        reading.set(orderId, pending);
-      }
-      return pending;
+      return readOnce(orderId);
     },
     close: unsubscribe,
   };
