@@ -11,6 +11,7 @@ const benchmarks: Record<string, () => Promise<Benchmark>> = {
   query: () => import('../bench/src/query.js'),
   kafka: () => import('../bench/src/kafka.js'),
   projections: () => import('../bench/src/projections.js'),
+  checkout: () => import('../bench/src/checkout.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);

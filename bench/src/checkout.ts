@@ -1,0 +1,417 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { createEventStore, signToken, type EventStore } from '@orderflow/platform';
+import { LatencyRecorder, round } from './stats.js';
+
+export const description =
+  'checkout end to end on the embedded topology (`orderflow start`): orders over HTTP at a fixed and at the maximum rate, acceptance → OrderConfirmed';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const skuCount = 200;
+const customerCount = 100;
+
+interface Phase {
+  readonly name: string;
+  readonly targetRate: number | 'max';
+  readonly durationS: number;
+  readonly accepted: number;
+  readonly rejected: number;
+  readonly confirmed: number;
+  /** Orders accepted in the window and confirmed in it or within the drain. */
+  readonly confirmedPerS: number;
+  readonly acceptedPerS: number;
+  readonly placeP50Ms: number;
+  readonly placeP99Ms: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+  /** Accepted but not confirmed when the window closed. */
+  readonly backlogAtEnd: number;
+  /** Accepted and never confirmed within the drain. */
+  readonly unconfirmed: number;
+}
+
+/**
+ * `pnpm bench checkout [--duration 30] [--max-duration 60] [--rate 200] [--connections 64] [--drain 30]
+ *  [--cpu-prof <dir>] [--phases fixed,max]`.
+ * Runs `orderflow start` (the embedded topology: its own embedded PostgreSQL in a temp folder, command API, sandbox
+ * gateway, projections, checkout saga, query API) in a child process; this process registers SKUs over HTTP, places
+ * orders (`POST /v1/orders`, idempotency key, customer tokens) open-loop at `--rate` per second, then closed-loop with
+ * `--connections` in flight, and subscribes to the engine's event store for OrderConfirmed. Latency is from the 201
+ * of the order to OrderConfirmed reaching this subscriber. Progress on stderr; table, then one JSON line on stdout.
+ */
+export async function run(args: readonly string[]): Promise<void> {
+  const began = performance.now();
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      duration: { type: 'string', default: '30' },
+      'max-duration': { type: 'string', default: '60' },
+      rate: { type: 'string', default: '200' },
+      connections: { type: 'string', default: '64' },
+      drain: { type: 'string', default: '30' },
+      phases: { type: 'string', default: 'fixed,max' },
+      'cpu-prof': { type: 'string' },
+    },
+  });
+  const fixedS = positive(values.duration);
+  const maxS = positive(values['max-duration']);
+  const rate = positive(values.rate);
+  const connections = positive(values.connections);
+  const drainS = positive(values.drain);
+  const phases = values.phases.split(',').filter(Boolean);
+  for (const phase of phases) if (phase !== 'fixed' && phase !== 'max') throw new Error(`unknown phase "${phase}" (fixed, max)`);
+
+  const engine = await startEngine(values['cpu-prof']);
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  let store: EventStore | undefined;
+  let stopWatching: () => void = () => undefined;
+  const results: Phase[] = [];
+  try {
+    log(`engine up in ${round((performance.now() - began) / 1000)} s (embedded PostgreSQL at ${engine.pgPort})`);
+    const auth = { secret: engine.secret, issuer: 'orderflow', audience: 'orderflow-api' };
+    const admin = await signToken(auth, { sub: 'bench-admin', role: 'admin' });
+    const customers = await Promise.all(
+      Array.from({ length: customerCount }, (_, i) => signToken(auth, { sub: `bench-c${i}`, role: 'customer' })),
+    );
+    const skus = Array.from({ length: skuCount }, (_, i) => `BENCH-${String(i).padStart(4, '0')}`);
+    await Promise.all(skus.map((sku) => registerSku(engine.commandUrl, admin, sku)));
+    log(`registered ${skus.length} SKUs with 1,000,000 units each`);
+
+    store = await createEventStore({ databaseUrl: engine.databaseUrl });
+    const confirmations = watchConfirmations(store);
+    stopWatching = () => {
+      confirmations.stop();
+    };
+    const placer = createPlacer(engine.commandUrl, customers, skus, confirmations);
+    // Warm-up: JIT, pools, prepared statements.
+    await placer.closedLoop(8, 3_000);
+    await confirmations.settle(placer.acceptedIds(), 20_000);
+    placer.reset();
+
+    if (phases.includes('fixed')) {
+      log(`fixed rate: ${rate} orders/s for ${fixedS} s`);
+      results.push(await measure(`${rate}/s`, rate, fixedS, () => placer.openLoop(rate, fixedS * 1000)));
+    }
+    if (phases.includes('max')) {
+      log(`maximum rate: ${connections} orders in flight for ${maxS} s`);
+      results.push(await measure('max', 'max', maxS, () => placer.closedLoop(connections, maxS * 1000)));
+    }
+
+    async function measure(name: string, targetRate: number | 'max', durationS: number, load: () => Promise<void>): Promise<Phase> {
+      placer.reset();
+      const started = performance.now();
+      await load();
+      const windowEnd = performance.now();
+      const accepted = placer.acceptedIds();
+      const backlogAtEnd = accepted.filter((id) => !confirmations.has(id)).length;
+      const unconfirmed = await confirmations.settle(accepted, drainS * 1000);
+      const latency = new LatencyRecorder();
+      let confirmedInWindow = 0;
+      for (const id of accepted) {
+        const at = confirmations.at(id);
+        const acceptedAt = placer.acceptedAt(id);
+        if (at === undefined || acceptedAt === undefined) continue;
+        latency.record(at - acceptedAt);
+        if (at <= windowEnd) confirmedInWindow += 1;
+      }
+      const seconds = (windowEnd - started) / 1000;
+      const phase: Phase = {
+        name,
+        targetRate,
+        durationS: round(seconds),
+        accepted: accepted.length,
+        rejected: placer.rejected(),
+        confirmed: latency.count,
+        confirmedPerS: round(confirmedInWindow / seconds),
+        acceptedPerS: round(accepted.length / seconds),
+        placeP50Ms: round(placer.placeLatency().percentile(50)),
+        placeP99Ms: round(placer.placeLatency().percentile(99)),
+        p50Ms: round(latency.percentile(50)),
+        p99Ms: round(latency.percentile(99)),
+        maxMs: round(latency.percentile(100)),
+        backlogAtEnd,
+        unconfirmed,
+      };
+      log(`  ${JSON.stringify(phase)}`);
+      return phase;
+    }
+  } finally {
+    stopWatching();
+    await store?.close();
+    await engine.stop();
+  }
+
+  const fixed = results.find((r) => r.targetRate !== 'max');
+  const max = results.find((r) => r.targetRate === 'max');
+  const header = ['phase', 'accepted/s', 'confirmed/s', 'place p50/p99 ms', 'confirm p50 ms', 'p99 ms', 'max ms', 'backlog', 'lost'];
+  const rows = results.map((r) => [
+    r.name,
+    String(r.acceptedPerS),
+    String(r.confirmedPerS),
+    `${r.placeP50Ms} / ${r.placeP99Ms}`,
+    String(r.p50Ms),
+    String(r.p99Ms),
+    String(r.maxMs),
+    String(r.backlogAtEnd),
+    String(r.unconfirmed),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
+  const targets = [
+    `  ≥ 500 orders/s sustained: ${max === undefined ? 'not measured' : `${max.confirmedPerS} confirmed/s over ${max.durationS} s → ${max.confirmedPerS >= 500 && max.durationS >= 60 ? 'met' : 'MISSED'}`}`,
+    `  p99 < 250 ms at 200 orders/s: ${fixed === undefined ? 'not measured' : `${fixed.p99Ms} ms at ${fixed.acceptedPerS}/s → ${fixed.p99Ms < 250 && fixed.targetRate === 200 ? 'met' : 'MISSED'}`}`,
+  ];
+  const environment = { node: process.version, cpus: os.cpus().length, load1: round(os.loadavg()[0] ?? 0) };
+  process.stdout.write(
+    `${[line(header), ...rows.map(line)].join('\n')}\n` +
+      `(latency: the order's 201 → OrderConfirmed seen by a subscriber; backlog: accepted and not yet confirmed when the phase ended; lost: never confirmed within ${drainS} s)\n\ntargets:\n${targets.join('\n')}\n\n` +
+      `${JSON.stringify({
+        bench: 'checkout',
+        topology: 'embedded',
+        ...(fixed === undefined ? {} : { fixed }),
+        ...(max === undefined ? {} : { max }),
+        environment,
+        totalSeconds: round((performance.now() - began) / 1000),
+      })}\n`,
+  );
+}
+
+interface Confirmations {
+  has(orderId: string): boolean;
+  at(orderId: string): number | undefined;
+  /** Waits until every order is confirmed or `timeoutMs` passed; returns how many are not. */
+  settle(orderIds: readonly string[], timeoutMs: number): Promise<number>;
+}
+
+/** OrderConfirmed as the log delivers it (catch-up then live, LISTEN/NOTIFY), stamped on arrival. */
+function watchConfirmations(store: EventStore): Confirmations & { stop: () => void } {
+  const seen = new Map<string, number>();
+  const controller = new AbortController();
+  void (async () => {
+    try {
+      for await (const item of store.subscribeToAll({
+        from: 'start',
+        filter: { eventTypes: ['OrderConfirmed'] },
+        signal: controller.signal,
+      })) {
+        if (item.kind !== 'event') continue;
+        const orderId = item.event.data.orderId;
+        if (typeof orderId === 'string' && !seen.has(orderId)) seen.set(orderId, performance.now());
+      }
+    } catch (err) {
+      if (!controller.signal.aborted) process.stderr.write(`subscription failed: ${String(err)}\n`);
+    }
+  })();
+  return {
+    has: (orderId) => seen.has(orderId),
+    at: (orderId) => seen.get(orderId),
+    async settle(orderIds, timeoutMs) {
+      const deadline = performance.now() + timeoutMs;
+      for (;;) {
+        const missing = orderIds.filter((id) => !seen.has(id)).length;
+        if (missing === 0 || performance.now() > deadline) return missing;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    stop: () => {
+      controller.abort();
+    },
+  };
+}
+
+function createPlacer(commandUrl: string, customers: readonly string[], skus: readonly string[], confirmations: Confirmations) {
+  let acceptedAt = new Map<string, number>();
+  let placeLatency = new LatencyRecorder();
+  let rejected = 0;
+  let n = 0;
+  const address = { name: 'Bench Buyer', line1: '1 Load St', city: 'Paris', postalCode: '75001', country: 'FR' };
+
+  async function placeOne(): Promise<void> {
+    const i = n++;
+    const token = customers[i % customers.length] ?? '';
+    const sku = skus[Math.floor(Math.random() * skus.length)] ?? '';
+    const sent = performance.now();
+    try {
+      const response = await fetch(`${commandUrl}/v1/orders`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+        body: JSON.stringify({
+          lines: [{ sku, quantity: 1 }],
+          currency: 'EUR',
+          shippingAddress: address,
+          paymentMethodToken: 'tok_visa',
+        }),
+      });
+      const body = (await response.json()) as { orderId?: string };
+      const now = performance.now();
+      if (response.status !== 201 || body.orderId === undefined) {
+        rejected += 1;
+        if (rejected <= 3) process.stderr.write(`order refused: ${response.status} ${JSON.stringify(body)}\n`);
+        return;
+      }
+      placeLatency.record(now - sent);
+      acceptedAt.set(body.orderId, now);
+    } catch (err) {
+      rejected += 1;
+      if (rejected <= 3) process.stderr.write(`order failed: ${String(err)}\n`);
+    }
+  }
+
+  return {
+    reset() {
+      acceptedAt = new Map();
+      placeLatency = new LatencyRecorder();
+      rejected = 0;
+    },
+    acceptedIds: () => [...acceptedAt.keys()],
+    acceptedAt: (orderId: string) => acceptedAt.get(orderId),
+    placeLatency: () => placeLatency,
+    rejected: () => rejected,
+    confirmations,
+    /** `perSecond` orders a second, each sent on its schedule whatever the previous ones are doing. */
+    async openLoop(perSecond: number, durationMs: number): Promise<void> {
+      const start = performance.now();
+      const inFlight = new Set<Promise<void>>();
+      let sent = 0;
+      while (performance.now() - start < durationMs) {
+        const due = Math.floor(((performance.now() - start) / 1000) * perSecond);
+        for (; sent < due; sent++) {
+          const p = placeOne().finally(() => inFlight.delete(p));
+          inFlight.add(p);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      await Promise.all(inFlight);
+    },
+    /** `concurrency` orders in flight at all times. */
+    async closedLoop(concurrency: number, durationMs: number): Promise<void> {
+      const end = performance.now() + durationMs;
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (performance.now() < end) await placeOne();
+        }),
+      );
+    },
+  };
+}
+
+async function registerSku(commandUrl: string, admin: string, sku: string): Promise<void> {
+  const post = async (url: string, body: unknown) => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
+  };
+  await post(`${commandUrl}/v1/inventory`, {
+    sku,
+    name: sku,
+    unitPrice: { amount: 1_999, currency: 'EUR' },
+    perCustomerLimit: 10_000,
+  });
+  await post(`${commandUrl}/v1/inventory/${sku}/receive`, { quantity: 1_000_000 });
+}
+
+interface Engine {
+  readonly commandUrl: string;
+  readonly databaseUrl: string;
+  readonly pgPort: number;
+  readonly secret: string;
+  stop(): Promise<void>;
+}
+
+/** `orderflow start` on free ports and a temp data folder, none of the test infrastructure's URLs passed on. */
+async function startEngine(cpuProfileDir: string | undefined): Promise<Engine> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'orderflow-bench-checkout-'));
+  await chmod(dataDir, 0o755); // the embedded server runs as `postgres` when we are root
+  const [command, query, gateway, pgPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const secret = randomBytes(32).toString('hex');
+  const leaked = new Set(['DATABASE_URL', 'EVENTSTORE_URL', 'MONGO_URL', 'KAFKA_BROKERS', 'PAYMENT_GATEWAY_URL']);
+  const env: NodeJS.ProcessEnv = {
+    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !leaked.has(name))),
+    COMMAND_PORT: String(command),
+    QUERY_PORT: String(query),
+    GATEWAY_PORT: String(gateway),
+    JWT_SECRET: secret,
+    LOG_LEVEL: 'warn',
+    LOG_FORMAT: 'json',
+  };
+  const profile = cpuProfileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${path.resolve(cpuProfileDir)}`];
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      ...profile,
+      '--conditions=@orderflow/source',
+      '--import',
+      'tsx',
+      'cli/src/main.ts',
+      'start',
+      '--no-seed',
+      '--data-dir',
+      dataDir,
+      '--pg-port',
+      String(pgPort),
+    ],
+    { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      resolve();
+    }),
+  );
+  const deadline = Date.now() + 180_000;
+  while (!output.includes('command API')) {
+    if (child.exitCode !== null) throw new Error(`orderflow start exited with ${child.exitCode}:\n${output}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`orderflow start did not come up:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    commandUrl: `http://127.0.0.1:${command}`,
+    databaseUrl: `postgres://postgres:postgres@127.0.0.1:${pgPort}/postgres`,
+    pgPort,
+    secret,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        if (address === null || typeof address === 'string') reject(new Error('no port'));
+        else resolve(address.port);
+      });
+    });
+  });
+}
+
+function positive(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0) throw new Error(`not a positive number: ${value}`);
+  return parsed;
+}
