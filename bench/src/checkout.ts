@@ -35,6 +35,63 @@ interface Phase {
   readonly backlogAtEnd: number;
   /** Accepted and never confirmed within the drain. */
   readonly unconfirmed: number;
+  /** Median ms between the steps of a checkout, from the events' commit times (a sample of the confirmed orders). */
+  readonly steps: Readonly<Record<string, number>>;
+}
+
+const stepNames = [
+  'placed→saga picks up',
+  'saga→reserved, picked up',
+  'authorize at gateway',
+  'authorized→saga picks up',
+  'saga→OrderConfirmed',
+  'OrderConfirmed→subscriber',
+] as const;
+
+/**
+ * Where a checkout's time goes, from commit times: OrderPlaced → CheckoutStarted (the saga's subscription and first
+ * step) → CheckoutAdvanced(stock_reserved) (reserve command, the next hop) → PaymentAuthorized (request and the
+ * gateway call) → CheckoutAdvanced(payment_authorized) (a hop) → OrderConfirmed (the confirm command); then until this
+ * process's subscriber saw it.
+ */
+async function stepBreakdown(
+  store: EventStore,
+  orderIds: readonly string[],
+  seenAt: (orderId: string) => number | undefined,
+): Promise<Record<string, number>> {
+  const samples: number[][] = stepNames.map(() => []);
+  const epochOffset = Date.now() - performance.now();
+  for (const orderId of orderIds) {
+    const [order, checkout, payment] = await Promise.all([
+      store.readStream(`order-${orderId}`),
+      store.readStream(`checkout-${orderId}`),
+      store.readStream(`payment-${orderId}`),
+    ]);
+    const at = (events: typeof order, match: (e: (typeof order)[number]) => boolean) => events.find(match)?.recordedAt.getTime();
+    const inputOf = (e: (typeof order)[number]) => (e.data.input as { kind?: string } | undefined)?.kind;
+    const seen = seenAt(orderId);
+    const times = [
+      at(order, (e) => e.type === 'OrderPlaced'),
+      at(checkout, (e) => e.type === 'CheckoutStarted'),
+      at(checkout, (e) => inputOf(e) === 'stock_reserved'),
+      at(payment, (e) => e.type === 'PaymentAuthorized'),
+      at(checkout, (e) => inputOf(e) === 'payment_authorized'),
+      at(order, (e) => e.type === 'OrderConfirmed'),
+      seen === undefined ? undefined : seen + epochOffset,
+    ];
+    for (let i = 0; i < stepNames.length; i++) {
+      const from = times[i];
+      const to = times[i + 1];
+      if (from !== undefined && to !== undefined) samples[i]?.push(to - from);
+    }
+  }
+  return Object.fromEntries(
+    stepNames.map((name, i) => {
+      const recorder = new LatencyRecorder();
+      for (const value of samples[i] ?? []) recorder.record(value);
+      return [name, round(recorder.percentile(50))];
+    }),
+  );
 }
 
 /**
@@ -84,8 +141,9 @@ export async function run(args: readonly string[]): Promise<void> {
     await Promise.all(skus.map((sku) => registerSku(engine.commandUrl, admin, sku)));
     log(`registered ${skus.length} SKUs with 1,000,000 units each`);
 
-    store = await createEventStore({ databaseUrl: engine.databaseUrl });
-    const confirmations = watchConfirmations(store);
+    const opened = await createEventStore({ databaseUrl: engine.databaseUrl });
+    store = opened;
+    const confirmations = watchConfirmations(opened);
     stopWatching = () => {
       confirmations.stop();
     };
@@ -138,6 +196,11 @@ export async function run(args: readonly string[]): Promise<void> {
         maxMs: round(latency.percentile(100)),
         backlogAtEnd,
         unconfirmed,
+        steps: await stepBreakdown(
+          opened,
+          accepted.filter((id) => confirmations.has(id)).filter((_, i, all) => i % Math.max(1, Math.floor(all.length / 100)) === 0),
+          (id) => confirmations.at(id),
+        ),
       };
       log(`  ${JSON.stringify(phase)}`);
       return phase;
@@ -168,10 +231,14 @@ export async function run(args: readonly string[]): Promise<void> {
     `  ≥ 500 orders/s sustained: ${max === undefined ? 'not measured' : `${max.confirmedPerS} confirmed/s over ${max.durationS} s → ${max.confirmedPerS >= 500 && max.durationS >= 60 ? 'met' : 'MISSED'}`}`,
     `  p99 < 250 ms at 200 orders/s: ${fixed === undefined ? 'not measured' : `${fixed.p99Ms} ms at ${fixed.acceptedPerS}/s → ${fixed.p99Ms < 250 && fixed.targetRate === 200 ? 'met' : 'MISSED'}`}`,
   ];
+  const breakdown = [
+    'where a checkout spends its time (median ms, from commit times):',
+    ...stepNames.map((name) => `  ${name.padEnd(28)}${results.map((r) => `${r.name}: ${String(r.steps[name]).padStart(6)}`).join('   ')}`),
+  ];
   const environment = { node: process.version, cpus: os.cpus().length, load1: round(os.loadavg()[0] ?? 0) };
   process.stdout.write(
     `${[line(header), ...rows.map(line)].join('\n')}\n` +
-      `(latency: the order's 201 → OrderConfirmed seen by a subscriber; backlog: accepted and not yet confirmed when the phase ended; lost: never confirmed within ${drainS} s)\n\ntargets:\n${targets.join('\n')}\n\n` +
+      `(latency: the order's 201 → OrderConfirmed seen by a subscriber; backlog: accepted and not yet confirmed when the phase ended; lost: never confirmed within ${drainS} s)\n\n${breakdown.join('\n')}\n\ntargets:\n${targets.join('\n')}\n\n` +
       `${JSON.stringify({
         bench: 'checkout',
         topology: 'embedded',
