@@ -95,10 +95,11 @@ async function stepBreakdown(
 }
 
 /**
- * `pnpm bench checkout [--duration 30] [--max-duration 60] [--rate 200] [--connections 64] [--drain 30]
+ * `pnpm bench checkout [--duration 30] [--max-duration 60] [--rate 200] [--connections 64] [--drain 20]
  *  [--cpu-prof <dir>] [--phases fixed,max]`.
  * Runs `orderflow start` (the embedded topology: its own embedded PostgreSQL in a temp folder, command API, sandbox
- * gateway, projections, checkout saga, query API) in a child process; this process registers SKUs over HTTP, places
+ * gateway, projections, checkout saga, query API) in a child process, a fresh one per phase (a backlog left by one
+ * phase would slow the next); this process registers SKUs over HTTP, places
  * orders (`POST /v1/orders`, idempotency key, customer tokens) open-loop at `--rate` per second, then closed-loop with
  * `--connections` in flight, and subscribes to the engine's event store for OrderConfirmed. Latency is from the 201
  * of the order to OrderConfirmed reaching this subscriber. Progress on stderr; table, then one JSON line on stdout.
@@ -112,7 +113,7 @@ export async function run(args: readonly string[]): Promise<void> {
       'max-duration': { type: 'string', default: '60' },
       rate: { type: 'string', default: '200' },
       connections: { type: 'string', default: '64' },
-      drain: { type: 'string', default: '30' },
+      drain: { type: 'string', default: '20' },
       phases: { type: 'string', default: 'fixed,max' },
       'cpu-prof': { type: 'string' },
     },
@@ -125,13 +126,79 @@ export async function run(args: readonly string[]): Promise<void> {
   const phases = values.phases.split(',').filter(Boolean);
   for (const phase of phases) if (phase !== 'fixed' && phase !== 'max') throw new Error(`unknown phase "${phase}" (fixed, max)`);
 
-  const engine = await startEngine(values['cpu-prof']);
   const log = (line: string) => process.stderr.write(`${line}\n`);
+  const results: Phase[] = [];
+  // Each phase on an engine of its own: a backlog left by one phase must not slow the next.
+  for (const phase of phases) {
+    const name = phase === 'fixed' ? `${rate}/s` : 'max';
+    const target = phase === 'fixed' ? rate : 'max';
+    const durationS = phase === 'fixed' ? fixedS : maxS;
+    log(phase === 'fixed' ? `fixed rate: ${rate} orders/s for ${fixedS} s` : `maximum rate: ${connections} orders in flight for ${maxS} s`);
+    results.push(
+      await onFreshEngine(values['cpu-prof'], log, drainS, (placer) =>
+        placer.measure(name, target, durationS, () =>
+          phase === 'fixed' ? placer.openLoop(rate, fixedS * 1000) : placer.closedLoop(connections, maxS * 1000),
+        ),
+      ),
+    );
+  }
+
+  const fixed = results.find((r) => r.targetRate !== 'max');
+  const max = results.find((r) => r.targetRate === 'max');
+  const header = ['phase', 'accepted/s', 'confirmed/s', 'place p50/p99 ms', 'confirm p50 ms', 'p99 ms', 'max ms', 'backlog', 'unconfirmed'];
+  const rows = results.map((r) => [
+    r.name,
+    String(r.acceptedPerS),
+    String(r.confirmedPerS),
+    `${r.placeP50Ms} / ${r.placeP99Ms}`,
+    String(r.p50Ms),
+    String(r.p99Ms),
+    String(r.maxMs),
+    String(r.backlogAtEnd),
+    String(r.unconfirmed),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
+  const targets = [
+    `  ≥ 500 orders/s sustained: ${max === undefined ? 'not measured' : `${max.confirmedPerS} confirmed/s over ${max.durationS} s → ${max.confirmedPerS >= 500 && max.durationS >= 60 ? 'met' : 'MISSED'}`}`,
+    `  p99 < 250 ms at 200 orders/s: ${fixed === undefined ? 'not measured' : `${fixed.p99Ms} ms at ${fixed.acceptedPerS}/s → ${fixed.p99Ms < 250 && fixed.targetRate === 200 ? 'met' : 'MISSED'}`}`,
+  ];
+  const breakdown = [
+    'where a checkout spends its time (median ms, from commit times):',
+    ...stepNames.map((name) => `  ${name.padEnd(28)}${results.map((r) => `${r.name}: ${String(r.steps[name]).padStart(6)}`).join('   ')}`),
+  ];
+  const environment = { node: process.version, cpus: os.cpus().length, load1: round(os.loadavg()[0] ?? 0) };
+  process.stdout.write(
+    `${[line(header), ...rows.map(line)].join('\n')}\n` +
+      `(latency: the order's 201 → OrderConfirmed seen by a subscriber; backlog: accepted and not yet confirmed when the phase ended; unconfirmed: not confirmed ${drainS} s after the phase)\n\n${breakdown.join('\n')}\n\ntargets:\n${targets.join('\n')}\n\n` +
+      `${JSON.stringify({
+        bench: 'checkout',
+        topology: 'embedded',
+        ...(fixed === undefined ? {} : { fixed }),
+        ...(max === undefined ? {} : { max }),
+        environment,
+        totalSeconds: round((performance.now() - began) / 1000),
+      })}\n`,
+  );
+}
+
+type Placer = ReturnType<typeof createPlacer> & {
+  measure(name: string, targetRate: number | 'max', durationS: number, load: () => Promise<void>): Promise<Phase>;
+};
+
+/** Starts an engine, registers the SKUs, warms it up, runs `work`, and stops it. */
+async function onFreshEngine(
+  cpuProfileDir: string | undefined,
+  log: (line: string) => void,
+  drainS: number,
+  work: (placer: Placer) => Promise<Phase>,
+): Promise<Phase> {
+  const began = performance.now();
+  const engine = await startEngine(cpuProfileDir);
   let store: EventStore | undefined;
   let stopWatching: () => void = () => undefined;
-  const results: Phase[] = [];
   try {
-    log(`engine up in ${round((performance.now() - began) / 1000)} s (embedded PostgreSQL at ${engine.pgPort})`);
+    log(`  engine up in ${round((performance.now() - began) / 1000)} s (embedded PostgreSQL at ${engine.pgPort})`);
     const auth = { secret: engine.secret, issuer: 'orderflow', audience: 'orderflow-api' };
     const admin = await signToken(auth, { sub: 'bench-admin', role: 'admin' });
     const customers = await Promise.all(
@@ -139,7 +206,7 @@ export async function run(args: readonly string[]): Promise<void> {
     );
     const skus = Array.from({ length: skuCount }, (_, i) => `BENCH-${String(i).padStart(4, '0')}`);
     await Promise.all(skus.map((sku) => registerSku(engine.commandUrl, admin, sku)));
-    log(`registered ${skus.length} SKUs with 1,000,000 units each`);
+    log(`  registered ${skus.length} SKUs with 1,000,000 units each`);
 
     const opened = await createEventStore({ databaseUrl: engine.databaseUrl });
     store = opened;
@@ -153,14 +220,7 @@ export async function run(args: readonly string[]): Promise<void> {
     await confirmations.settle(placer.acceptedIds(), 20_000);
     placer.reset();
 
-    if (phases.includes('fixed')) {
-      log(`fixed rate: ${rate} orders/s for ${fixedS} s`);
-      results.push(await measure(`${rate}/s`, rate, fixedS, () => placer.openLoop(rate, fixedS * 1000)));
-    }
-    if (phases.includes('max')) {
-      log(`maximum rate: ${connections} orders in flight for ${maxS} s`);
-      results.push(await measure('max', 'max', maxS, () => placer.closedLoop(connections, maxS * 1000)));
-    }
+    return await work({ ...placer, measure });
 
     async function measure(name: string, targetRate: number | 'max', durationS: number, load: () => Promise<void>): Promise<Phase> {
       placer.reset();
@@ -210,44 +270,6 @@ export async function run(args: readonly string[]): Promise<void> {
     await store?.close();
     await engine.stop();
   }
-
-  const fixed = results.find((r) => r.targetRate !== 'max');
-  const max = results.find((r) => r.targetRate === 'max');
-  const header = ['phase', 'accepted/s', 'confirmed/s', 'place p50/p99 ms', 'confirm p50 ms', 'p99 ms', 'max ms', 'backlog', 'lost'];
-  const rows = results.map((r) => [
-    r.name,
-    String(r.acceptedPerS),
-    String(r.confirmedPerS),
-    `${r.placeP50Ms} / ${r.placeP99Ms}`,
-    String(r.p50Ms),
-    String(r.p99Ms),
-    String(r.maxMs),
-    String(r.backlogAtEnd),
-    String(r.unconfirmed),
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
-  const targets = [
-    `  ≥ 500 orders/s sustained: ${max === undefined ? 'not measured' : `${max.confirmedPerS} confirmed/s over ${max.durationS} s → ${max.confirmedPerS >= 500 && max.durationS >= 60 ? 'met' : 'MISSED'}`}`,
-    `  p99 < 250 ms at 200 orders/s: ${fixed === undefined ? 'not measured' : `${fixed.p99Ms} ms at ${fixed.acceptedPerS}/s → ${fixed.p99Ms < 250 && fixed.targetRate === 200 ? 'met' : 'MISSED'}`}`,
-  ];
-  const breakdown = [
-    'where a checkout spends its time (median ms, from commit times):',
-    ...stepNames.map((name) => `  ${name.padEnd(28)}${results.map((r) => `${r.name}: ${String(r.steps[name]).padStart(6)}`).join('   ')}`),
-  ];
-  const environment = { node: process.version, cpus: os.cpus().length, load1: round(os.loadavg()[0] ?? 0) };
-  process.stdout.write(
-    `${[line(header), ...rows.map(line)].join('\n')}\n` +
-      `(latency: the order's 201 → OrderConfirmed seen by a subscriber; backlog: accepted and not yet confirmed when the phase ended; lost: never confirmed within ${drainS} s)\n\n${breakdown.join('\n')}\n\ntargets:\n${targets.join('\n')}\n\n` +
-      `${JSON.stringify({
-        bench: 'checkout',
-        topology: 'embedded',
-        ...(fixed === undefined ? {} : { fixed }),
-        ...(max === undefined ? {} : { max }),
-        environment,
-        totalSeconds: round((performance.now() - began) / 1000),
-      })}\n`,
-  );
 }
 
 interface Confirmations {
