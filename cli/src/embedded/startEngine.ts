@@ -84,7 +84,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     if (databaseUrl === undefined) throw new Error('no PostgreSQL');
     if (embedded !== undefined) closers.push({ name: 'embedded PostgreSQL', close: () => embedded.stop() });
 
-    const pool = new pg.Pool({ connectionString: databaseUrl, max: 12 });
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: 32 });
     pool.on('error', (err) => {
       logger.warn({ err }, 'idle PostgreSQL client failed');
     });

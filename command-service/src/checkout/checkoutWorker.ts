@@ -93,7 +93,7 @@ export function checkoutProcessor(handler: CheckoutHandler, options: { name?: st
         inputs.push(routed);
         byOrder.set(routed.orderId, inputs);
       }
-      await withLimit([...byOrder.values()], options.concurrency ?? 32, async (inputs) => {
+      await withLimit([...byOrder.values()], options.concurrency ?? 256, async (inputs) => {
         for (const routed of inputs) await handler.handle(routed);
       });
     },
