@@ -27,6 +27,15 @@ export const orderHistoryModel = {
         { field: 'placedAt', direction: 'desc' },
       ],
     },
+    // Admins list every customer's orders, newest first, optionally by status.
+    { name: 'by_date', fields: [{ field: 'placedAt', direction: 'desc' }] },
+    {
+      name: 'by_status_date',
+      fields: [
+        { field: 'status', direction: 'asc' },
+        { field: 'placedAt', direction: 'desc' },
+      ],
+    },
   ] satisfies IndexSpec[],
 } as const;
 
