@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { checkoutOperators, type CheckoutRow } from '@orderflow/command-service';
 import { createEventStore, loadConfig } from '@orderflow/platform';
 import pg from 'pg';
+import { cleanly } from './cleanly.js';
 
 interface DatabaseOptions {
   readonly pgPort: number;
@@ -30,17 +31,6 @@ async function withPool<T>(opts: DatabaseOptions, work: (pool: pg.Pool) => Promi
   } finally {
     await pool.end();
   }
-}
-
-/** Runs an action; a failure becomes `error: <message>` on stderr and exit code 1, not a stack trace. */
-function cleanly<Args extends unknown[]>(action: (...args: Args) => Promise<void>) {
-  return async function (this: Command, ...args: Args): Promise<void> {
-    try {
-      await action(...args);
-    } catch (err) {
-      this.error(`error: ${err instanceof Error ? err.message : String(err)}`, { exitCode: 1 });
-    }
-  };
 }
 
 const pgPortOption = () =>

@@ -17,6 +17,7 @@ import {
   type Position,
 } from '@orderflow/platform';
 import { exportEvents, humanLine, replayToKafka, type ExportFormat } from '@orderflow/projection-service';
+import { cleanly } from './cleanly.js';
 
 interface StoreOptions {
   readonly dataDir: string;
@@ -192,17 +193,6 @@ function tailCommand(): Command {
         },
       ),
     );
-}
-
-/** Runs an action; a failure becomes `error: <message>` on stderr and exit code 1, not a stack trace. */
-function cleanly<Args extends unknown[]>(action: (...args: Args) => Promise<void>) {
-  return async function (this: Command, ...args: Args): Promise<void> {
-    try {
-      await action(...args);
-    } catch (err) {
-      this.error(`error: ${err instanceof Error ? err.message : String(err)}`, { exitCode: 1 });
-    }
-  };
 }
 
 function withStoreOptions(command: Command): Command {

@@ -22,6 +22,7 @@ import {
   type ProcessorStatus,
 } from '@orderflow/platform';
 import { createProjectors, type Projector } from '@orderflow/projection-service';
+import { cleanly } from './cleanly.js';
 
 interface ConnectOptions {
   readonly dataDir: string;
@@ -306,17 +307,6 @@ function progressBar() {
 
 /** The runtime's own lines go to stderr, warnings and worse only: stdout stays the command's answer. */
 const quietLogger = () => createLogger('orderflow-projections', 'warn', { format: 'json', destination: pino.destination(2) });
-
-/** Runs an action; a failure becomes `error: <message>` on stderr and exit code 1, not a stack trace. */
-function cleanly<Args extends unknown[]>(action: (...args: Args) => Promise<void>) {
-  return async function (this: Command, ...args: Args): Promise<void> {
-    try {
-      await action(...args);
-    } catch (err) {
-      this.error(`error: ${err instanceof Error ? err.message : String(err)}`, { exitCode: 1 });
-    }
-  };
-}
 
 function port(value: string): number {
   const n = Number(value);
