@@ -25,14 +25,28 @@ export interface LocalKafkaBroker {
 }
 
 /**
- * Runs the broker jars that `pnpm infra:up` resolved (`.infra/kafka/libs`) with the recipe's server.properties
- * template (compose/local/kafka), on two free ports and a temporary data folder. Needs `java`.
+ * Runs the broker jars that `pnpm infra:up` resolved (`.infra/kafka/libs`; resolved here from the recipe's pom with
+ * `mvn` when absent) with the recipe's server.properties template (compose/local/kafka), on two free ports and a
+ * temporary data folder. Needs `java` and `mvn`.
  */
 export async function startLocalKafkaBroker(options: { readonly root?: string } = {}): Promise<LocalKafkaBroker> {
   const root = options.root ?? findRepoRoot();
   const libs = path.join(root, '.infra', 'kafka', 'libs');
-  if (!existsSync(libs)) throw new Error(`no Kafka jars in ${libs}: run \`pnpm infra:up\` once`);
   const recipe = path.join(root, 'compose', 'local', 'kafka');
+  if (!existsSync(libs))
+    await execFileAsync(
+      'mvn',
+      [
+        '-B',
+        '-q',
+        '-f',
+        path.join(recipe, 'pom.xml'),
+        'dependency:copy-dependencies',
+        `-DoutputDirectory=${libs}`,
+        '-DincludeScope=runtime',
+      ],
+      { maxBuffer: 64 << 20 },
+    );
   const home = await mkdtemp(path.join(tmpdir(), 'orderflow-kafka-'));
   const [port, controllerPort] = [await freePort(), await freePort()];
   const config = path.join(home, 'server.properties');

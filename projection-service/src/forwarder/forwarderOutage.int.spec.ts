@@ -1,12 +1,9 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import {
   createEventStore,
   createLogger,
-  findRepoRoot,
   startLocalKafkaBroker,
   startProcessor,
   type EventStore,
@@ -14,16 +11,14 @@ import {
   type RunningProcessor,
 } from '@orderflow/platform';
 import { describeWith, type PostgresTestDb } from '@orderflow/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { expectedPerKey, forwardedEvents, newEvent, perKey, startRecording } from './forwarderTestKit.js';
 import { createKafkaForwarder, type KafkaForwarder } from './kafkaForwarder.js';
 
 const logger = createLogger('forwarder-outage-test', process.env.TEST_LOG_LEVEL ?? 'silent');
 
 // A broker of this file's own (port, data folder): stopping the shared one would break every other suite. It runs
-// the jars `pnpm infra:up` resolved; without them (e.g. Kafka from a container) the suite is skipped, saying why.
-
-const jars = path.join(findRepoRoot(), '.infra', 'kafka', 'libs');
+// the jars `pnpm infra:up` resolved (startLocalKafkaBroker resolves them from Maven Central when they are absent).
 
 function outageSuite(use: () => PostgresTestDb): void {
   let broker: LocalKafkaBroker;
@@ -101,9 +96,4 @@ function outageSuite(use: () => PostgresTestDb): void {
   }, 240_000);
 }
 
-if (existsSync(jars) || process.env.REQUIRE_INFRA?.includes('kafka') === true)
-  describeWith('postgres', 'kafka forwarder broker outage', outageSuite);
-else
-  describe('kafka forwarder broker outage', () => {
-    it.skip(`needs the Kafka jars in ${jars} (run \`pnpm infra:up\`)`, () => undefined);
-  });
+describeWith('postgres', 'kafka forwarder broker outage', outageSuite);
