@@ -1,5 +1,6 @@
 import pg from 'pg';
 import {
+  closeOnSignals,
   createEventStore,
   createLogger,
   initTelemetryFromConfig,
@@ -49,14 +50,4 @@ app.addHook('onClose', async () => {
 });
 await app.listen({ host: config.HOST, port: config.COMMAND_PORT });
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const)
-  process.once(signal, () => {
-    logger.info({ signal }, 'draining');
-    app.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  });
+closeOnSignals(logger, () => app.close());

@@ -87,3 +87,4 @@ export {
   type TopicSettings,
 } from './kafka/topics.js';
 export { runKafkaConsoleConsumer, startLocalKafkaBroker, type LocalKafkaBroker } from './kafka/localKafkaBroker.js';
+export { closeOnSignals } from './closeOnSignals.js';

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import {
+  closeOnSignals,
   createDocumentStore,
   createEventStore,
   createLogger,
@@ -43,20 +44,10 @@ logger.info(
   'projection service running',
 );
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const)
-  process.once(signal, () => {
-    logger.info({ signal }, 'draining');
-    operational
-      .close()
-      .then(() => service.stop())
-      .then(() => Promise.all([store.close(), documents.close()]))
-      .then(() => pool.end())
-      .then(() => telemetry.shutdown())
-      .then(
-        () => process.exit(0),
-        (err: unknown) => {
-          logger.error({ err }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
-  });
+closeOnSignals(logger, async () => {
+  await operational.close();
+  await service.stop();
+  await Promise.all([store.close(), documents.close()]);
+  await pool.end();
+  await telemetry.shutdown();
+});

@@ -1,4 +1,4 @@
-import { createLogger, loadConfig } from '@orderflow/platform';
+import { closeOnSignals, createLogger, loadConfig } from '@orderflow/platform';
 import { z } from 'zod';
 import { createQueryService } from './queryService.js';
 
@@ -25,14 +25,4 @@ const app = await createQueryService({
 });
 await app.listen({ host: config.HOST, port: config.QUERY_PORT });
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const)
-  process.once(signal, () => {
-    logger.info({ signal }, 'draining');
-    app.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  });
+closeOnSignals(logger, () => app.close());

@@ -1,4 +1,4 @@
-import { createLogger, loadConfig } from '@orderflow/platform';
+import { closeOnSignals, createLogger, loadConfig } from '@orderflow/platform';
 import { z } from 'zod';
 import { startSandboxGateway } from './startSandboxGateway.js';
 
@@ -32,14 +32,4 @@ const gateway = await startSandboxGateway({
 });
 logger.info({ url: gateway.url }, 'sandbox payment gateway listening (state in memory)');
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const)
-  process.once(signal, () => {
-    logger.info({ signal }, 'draining');
-    gateway.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  });
+closeOnSignals(logger, () => gateway.close());
