@@ -5,7 +5,7 @@ import { checkoutCounts } from './checkoutTables.js';
 const phases = ['reserving', 'authorizing', 'completing', 'completed', 'compensating', 'cancelled', 'attention'] as const;
 
 /** The pool the gauges read at scrape time (the last worker started in this process). */
-let source: { pool: pg.Pool; stuckAfterMs: number } | undefined;
+let source: { pool: pg.Pool; stuckAfterMs: number; inFlight: () => number } | undefined;
 
 async function counts() {
   if (source === undefined) return undefined;
@@ -40,6 +40,17 @@ export const sagaMetrics = {
       if (found !== undefined) this.set(found.stuck);
     },
   }),
+  inputFailures: counter({
+    name: 'orderflow_saga_input_failures_total',
+    help: 'Checkout inputs whose handling failed (the inbox handles them again)',
+  }),
+  inFlight: gauge({
+    name: 'orderflow_saga_inputs_in_flight',
+    help: 'Checkout inputs admitted to the inbox and not yet handled, in this process',
+    collect() {
+      if (source !== undefined) this.set(source.inFlight());
+    },
+  }),
   backlog: gauge({
     name: 'orderflow_timer_backlog',
     help: 'Checkout timers due and not yet fired',
@@ -50,6 +61,6 @@ export const sagaMetrics = {
   }),
 };
 
-export function setMetricsSource(pool: pg.Pool | undefined, stuckAfterMs: number): void {
-  source = pool === undefined ? undefined : { pool, stuckAfterMs };
+export function setMetricsSource(pool: pg.Pool | undefined, stuckAfterMs: number, inFlight: () => number = () => 0): void {
+  source = pool === undefined ? undefined : { pool, stuckAfterMs, inFlight };
 }

@@ -21,6 +21,16 @@ export const checkoutMigrations: readonly Migration[] = [
       create index checkouts_phase on checkout.checkouts (phase, updated_at);
       create table checkout.checkpoints (name text primary key, position text not null);`,
   },
+  {
+    version: 2,
+    name: 'inbox',
+    sql: `create table checkout.inbox (
+        order_id text not null, input_id text not null, seq bigint generated always as identity,
+        input jsonb not null, traceparent text, attempts int not null default 0, last_error text,
+        admitted_at timestamptz not null default now(),
+        primary key (order_id, input_id));
+      create index inbox_seq on checkout.inbox (seq);`,
+  },
 ];
 
 /** A row of this kind is an operator's request to retry a checkout (`orderflow checkouts retry`), fired like a timer. */
@@ -170,8 +180,12 @@ export async function checkoutCounts(
   };
 }
 
-/** Asks the running worker to retry a checkout now, durably (its ticker picks the request up like a due timer). */
+/**
+ * Asks the running worker to retry a checkout now, durably (its ticker picks the request up like a due timer); inputs
+ * of the checkout the inbox gave up on get their attempts back.
+ */
 export async function requestRetry(pool: pg.Pool, orderId: string): Promise<void> {
+  await pool.query("update checkout.inbox set attempts = 0, admitted_at = now() - interval '1 hour' where order_id = $1", [orderId]);
   await pool.query(`insert into checkout.timers (order_id, kind, due_at) values ($1, $2, now()) on conflict do nothing`, [
     orderId,
     operatorRetryKind,

@@ -10,6 +10,7 @@ import { CheckoutPolicy } from '@orderflow/schemas';
 import type pg from 'pg';
 import type { PaymentGateway } from '../payments/paymentGateway.js';
 import { createCheckoutHandler, type CheckoutHandler } from './checkoutHandler.js';
+import { createCheckoutInbox, type CheckoutInbox, type CheckoutInboxOptions } from './checkoutInbox.js';
 import { checkoutInputTypes, toCheckoutInput, type RoutedInput } from './checkoutInputs.js';
 import { setMetricsSource } from './checkoutMetrics.js';
 import { checkoutMigrations, fireDueTimers } from './checkoutTables.js';
@@ -41,8 +42,12 @@ export interface CheckoutWorkerConfig {
   readonly tickMs?: number;
   /** Open checkouts unchanged for this long count as stuck (default 5 min). */
   readonly stuckAfterMs?: number;
-  /** Checkouts handled at once within a batch (default 32); inputs of one checkout stay in log order. */
-  readonly concurrency?: number;
+  /** The inbox's limits: inputs in flight at most (back-pressure on the log), retry delay, attempts. */
+  readonly inbox?: CheckoutInboxOptions;
+  /** How often the lease holder looks for stored inputs to handle again (default 2 s). */
+  readonly sweepMs?: number;
+  /** How long `stop` waits for inputs being handled (default 10 s); what is left is handled by the next start. */
+  readonly drainMs?: number;
   /** The processor runtime; the platform's `startProcessor` when absent. */
   readonly startProcessor?: StartProcessor;
   readonly processorName?: string;
@@ -59,43 +64,30 @@ export interface CheckoutWorkerDeps {
 export interface CheckoutWorker {
   readonly processor: RunningProcessor;
   readonly handler: CheckoutHandler;
+  readonly inbox: CheckoutInbox;
   readonly policy: CheckoutPolicy;
   /** Fires the timers due now (the ticker does this on its own; tests and operators may too). Returns how many fired. */
   tick(): Promise<number>;
   stop(): Promise<void>;
 }
 
-/** Runs `work` over `items` with at most `limit` at once. */
-async function withLimit<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await work(item);
-    }
-  });
-  await Promise.all(lanes);
-}
-
-/** The checkout as a non-transactional processor of the global log: idempotent by its checkout stream and command ids. */
-export function checkoutProcessor(handler: CheckoutHandler, options: { name?: string; concurrency?: number } = {}): ProcessorDefinition {
+/**
+ * The checkout as a non-transactional processor of the global log: each batch's inputs go to the durable inbox,
+ * which hands them to their checkouts' lanes; the checkpoint moves once they are stored, not once they are handled.
+ */
+export function checkoutProcessor(inbox: Pick<CheckoutInbox, 'admit'>, options: { name?: string } = {}): ProcessorDefinition {
   return {
     name: options.name ?? 'checkout-saga',
     filter: { eventTypes: checkoutInputTypes },
     batchSize: 500,
     transactional: false,
     async handleBatch(events) {
-      const byOrder = new Map<string, RoutedInput[]>();
+      const inputs: RoutedInput[] = [];
       for (const event of events) {
         const routed = toCheckoutInput(event);
-        if (routed === undefined) continue;
-        const inputs = byOrder.get(routed.orderId) ?? [];
-        inputs.push(routed);
-        byOrder.set(routed.orderId, inputs);
+        if (routed !== undefined) inputs.push(routed);
       }
-      await withLimit([...byOrder.values()], options.concurrency ?? 256, async (inputs) => {
-        for (const routed of inputs) await handler.handle(routed);
-      });
+      await inbox.admit(inputs);
     },
   };
 }
@@ -109,14 +101,14 @@ export async function startCheckoutWorker(deps: CheckoutWorkerDeps): Promise<Che
   await migrate(pool, 'checkout', checkoutMigrations);
   const policy = CheckoutPolicy.parse({ ...defaultCheckoutPolicy, ...config.policy });
   const handler = createCheckoutHandler({ ...deps, policy });
-  const definition = checkoutProcessor(handler, {
-    ...(config.processorName === undefined ? {} : { name: config.processorName }),
-    ...(config.concurrency === undefined ? {} : { concurrency: config.concurrency }),
-  });
+  const inbox = createCheckoutInbox(pool, (routed) => handler.handle(routed), logger, config.inbox);
+  const definition = checkoutProcessor(inbox, config.processorName === undefined ? {} : { name: config.processorName });
   const processor = await (config.startProcessor ?? platformRuntime)(definition, deps);
-  setMetricsSource(pool, config.stuckAfterMs ?? 300_000);
+  setMetricsSource(pool, config.stuckAfterMs ?? 300_000, () => inbox.inFlight());
 
   const tick = () => fireDueTimers(pool, 200, (due) => handler.fire(due));
+  const sweepMs = config.sweepMs ?? 2_000;
+  let sweptAt = 0;
   let stopped = false;
   let ticking: Promise<void> = Promise.resolve();
   const schedule = () => {
@@ -124,8 +116,12 @@ export async function startCheckoutWorker(deps: CheckoutWorkerDeps): Promise<Che
     timer = setTimeout(() => {
       ticking = (async () => {
         try {
-          // Timers are fired by the instance that holds the processor's lease only.
+          // Timers are fired, and the inbox swept, by the instance that holds the processor's lease only.
           while (processor.isActive() && !stopped && (await tick()) > 0);
+          if (processor.isActive() && !stopped && Date.now() - sweptAt >= sweepMs) {
+            sweptAt = Date.now();
+            await inbox.sweep();
+          }
         } catch (err) {
           logger.warn({ err }, 'checkout timers: tick failed');
         }
@@ -139,6 +135,7 @@ export async function startCheckoutWorker(deps: CheckoutWorkerDeps): Promise<Che
   return {
     processor,
     handler,
+    inbox,
     policy,
     tick,
     async stop() {
@@ -146,6 +143,8 @@ export async function startCheckoutWorker(deps: CheckoutWorkerDeps): Promise<Che
       clearTimeout(timer);
       await ticking;
       await processor.stop();
+      // Inputs still being handled finish (or are handled again by the next start: they stay in the inbox).
+      await inbox.drain(config.drainMs ?? 10_000);
     },
   };
 }
