@@ -53,6 +53,22 @@ describeWith('postgres', 'handleCommand', (use) => {
     expect(await store.readStream(stream)).toHaveLength(10);
   });
 
+  it('decides on its cached fold without a read, yet never against a state another process has moved on from', async () => {
+    const stream = `counter-${randomUUID()}`;
+    const other = await createEventStore({ databaseUrl: use().url });
+    const increment = (on: EventStore, by: number, cap: number) =>
+      handleCommand(on, stream, counter, { type: 'Increment', by, cap }, context(), options);
+    await increment(store, 4, 10); // cached here at 4
+    await increment(other, 5, 10); // the stream is at 9; this process's cache still says 4
+    // The cached fold would allow +1 up to 5 ≤ 10 and +5 up to 9; the stream allows neither beyond 10.
+    const plusFive = await increment(store, 5, 10);
+    expect(plusFive.events).toHaveLength(0);
+    const plusOne = await increment(store, 1, 10);
+    expect(plusOne).toMatchObject({ events: [{ data: { by: 1 } }], revision: 2n, attempts: 1 });
+    await other.close();
+    expect((await store.readStream(stream)).map((e) => e.data.by)).toEqual([4, 5, 1]);
+  });
+
   it('answers If-Match with a 412 when the stream moved, without retrying', async () => {
     const stream = `counter-${randomUUID()}`;
     const first = await handleCommand(store, stream, counter, { type: 'Increment', by: 1, cap: 10 }, context(), options);

@@ -84,7 +84,9 @@ async function decideAndAppend<State, Command, Event extends DomainEvent>(
 ): Promise<HandleResult<Event>> {
   const maxAttempts = options.maxAttempts ?? 16;
   const cache = cacheOf<State>(store);
-  for (let attempt = 1; ; attempt++) {
+  const fast = await appendOnCachedFold(store, streamId, decider, command, context, options, cache);
+  if (fast !== undefined && fast !== 'conflict') return fast;
+  for (let attempt = fast === 'conflict' ? 2 : 1; ; attempt++) {
     // Start from the cached fold and read only what was appended since (by anyone).
     const cached = cache.get(streamId);
     const from = cached === undefined ? 0n : cached.revision + 1n;
@@ -120,6 +122,51 @@ async function decideAndAppend<State, Command, Event extends DomainEvent>(
       if (!(err instanceof ConcurrencyError) || options.ifMatch !== undefined || attempt >= maxAttempts) throw err;
       await sleep(Math.random() * 5 * 2 ** Math.min(attempt, 6));
     }
+  }
+}
+
+/**
+ * The fast path: a stream this process wrote last is decided on its cached fold and appended at the cached revision,
+ * with no read. The store's revision check is the proof that nobody wrote in between; when somebody did (a conflict),
+ * or the decision is empty or a refusal (which must hold for the stream as it is, not as cached), the caller reads
+ * the stream and decides again (a conflict counts as its first attempt). An `If-Match` always reads: it compares against the stored revision.
+ */
+async function appendOnCachedFold<State, Command, Event extends DomainEvent>(
+  store: EventStore,
+  streamId: string,
+  decider: DeciderLike<State, Command, Event>,
+  command: Command,
+  context: CommandContext,
+  options: HandleOptions<Event>,
+  cache: Map<string, CachedFold<State>>,
+): Promise<HandleResult<Event> | 'conflict' | undefined> {
+  const cached = cache.get(streamId);
+  if (cached === undefined || options.ifMatch !== undefined) return undefined;
+  let events: readonly Event[];
+  try {
+    events = decider.decide(command, cached.state);
+  } catch {
+    return undefined;
+  }
+  if (events.length === 0) return undefined;
+  try {
+    const result = await observeAppend(streamId, () =>
+      store.appendToStream(
+        streamId,
+        events.map((e, i) => toNewEvent(e, i, streamId, context, options.schemaVersionOf(e.type))),
+        { expectedRevision: cached.revision },
+      ),
+    );
+    remember(cache, streamId, {
+      state: events.reduce((s, e) => decider.evolve(s, e), cached.state),
+      revision: result.nextExpectedRevision,
+      position: result.position,
+    });
+    return { events, revision: result.nextExpectedRevision, position: result.position, attempts: 1 };
+  } catch (err) {
+    cache.delete(streamId);
+    if (err instanceof ConcurrencyError) return 'conflict';
+    throw err;
   }
 }
 
