@@ -7,7 +7,7 @@ import { execute, metadataFor } from '../commands.js';
 import { deterministicUuid } from '../handling/handleCommand.js';
 import type { PaymentGateway } from '../payments/paymentGateway.js';
 import { timerInputId, type RoutedInput } from './checkoutInputs.js';
-import { cancelTimers, operatorRetryKind, recordPhase, setTimers, type DueTimer } from './checkoutTables.js';
+import { operatorRetryKind, recordPhase, updateTimers, type DueTimer } from './checkoutTables.js';
 import { sagaMetrics } from './checkoutMetrics.js';
 import { runEffects, sagaActor } from './runEffects.js';
 
@@ -88,8 +88,7 @@ export function createCheckoutHandler(deps: CheckoutHandlerDeps): CheckoutHandle
     // Recorded, nothing done yet: the point a crash test kills at (the effects below must survive it).
     deps.logger.debug({ orderId, inputId, phase: step.phase, redelivered: decided === undefined }, 'checkout step recorded');
     // Timers first: an open checkout always has one that will move it, even if the effects below never run.
-    await setTimers(pool, orderId, step.timersSet);
-    await cancelTimers(pool, orderId, step.timersCancelled);
+    await updateTimers(pool, orderId, step.timersSet, step.timersCancelled);
     const failures = await runEffects({ ...deps, orderId }, step.effects);
     const reason = 'cancellation' in step ? step.cancellation?.reason : undefined;
     await recordPhase(pool, { orderId, phase: step.phase, reason, revision });

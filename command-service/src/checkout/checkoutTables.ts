@@ -50,23 +50,27 @@ export interface CheckoutRow {
   readonly nextTimerAt: Date | null;
 }
 
-/** Timers are keyed by order, kind and due time: replaying an old step can add a stale timer (a no-op when it fires), never move a live one. */
-export async function setTimers(pool: pg.Pool, orderId: string, timers: readonly CheckoutTimer[]): Promise<void> {
-  if (timers.length === 0) return;
+const timerColumns = (timers: readonly CheckoutTimer[]) => [timers.map((t) => t.kind), timers.map((t) => t.dueAt)];
+
+/**
+ * Sets and cancels a step's timers in one statement. Timers are keyed by order, kind and due time: replaying an old
+ * step can add a stale timer (a no-op when it fires), never move a live one.
+ */
+export async function updateTimers(
+  pool: pg.Pool,
+  orderId: string,
+  set: readonly CheckoutTimer[],
+  cancelled: readonly CheckoutTimer[],
+): Promise<void> {
+  if (set.length === 0 && cancelled.length === 0) return;
   await pool.query(
-    `insert into checkout.timers (order_id, kind, due_at)
+    `with cancelled as (
+       delete from checkout.timers where order_id = $1
+         and (kind, due_at) in (select * from unnest($4::text[], $5::timestamptz[])))
+     insert into checkout.timers (order_id, kind, due_at)
      select $1, t.kind, t.due_at from unnest($2::text[], $3::timestamptz[]) as t(kind, due_at)
      on conflict do nothing`,
-    [orderId, timers.map((t) => t.kind), timers.map((t) => t.dueAt)],
-  );
-}
-
-export async function cancelTimers(pool: pg.Pool, orderId: string, timers: readonly CheckoutTimer[]): Promise<void> {
-  if (timers.length === 0) return;
-  await pool.query(
-    `delete from checkout.timers where order_id = $1
-       and (kind, due_at) in (select * from unnest($2::text[], $3::timestamptz[]))`,
-    [orderId, timers.map((t) => t.kind), timers.map((t) => t.dueAt)],
+    [orderId, ...timerColumns(set), ...timerColumns(cancelled)],
   );
 }
 
