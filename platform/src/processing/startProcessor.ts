@@ -15,6 +15,82 @@ import { processorMetrics } from './metrics.js';
 import { PositionWaiters, reached } from './positionWaiters.js';
 import type { ProcessorDefinition, ProcessorOptions, RunningProcessor } from './types.js';
 
+/** Batches read from the subscription ahead of the one being applied: bounds the memory of the read-ahead. */
+const readAheadBatches = 2;
+
+interface PendingBatch {
+  readonly events: RecordedEvent[];
+  /** The checkpoint once the batch is applied (past its last event, or the subscription's scanned position). */
+  readonly position: Position;
+  readonly live: boolean;
+}
+
+/** A bounded hand-off from the subscription reader to the batch loop; `take` rethrows the reader's error once drained. */
+class BatchChannel {
+  readonly #items: PendingBatch[] = [];
+  readonly #capacity: number;
+  #ended: { readonly error?: unknown } | undefined;
+  #wake: (() => void) | undefined;
+
+  constructor(capacity: number) {
+    this.#capacity = capacity;
+  }
+
+  get size(): number {
+    return this.#items.length;
+  }
+
+  /** Waits for room, then queues; after `end` it drops the batch (nobody will apply it). */
+  async put(batch: PendingBatch): Promise<void> {
+    while (this.#items.length >= this.#capacity && this.#ended === undefined) await this.#changed();
+    if (this.#ended === undefined) this.#items.push(batch);
+    this.#notify();
+  }
+
+  async take(): Promise<PendingBatch | undefined> {
+    for (;;) {
+      const batch = this.#items.shift();
+      if (batch !== undefined) {
+        this.#notify();
+        return batch;
+      }
+      if (this.#ended !== undefined) {
+        if ('error' in this.#ended) throw this.#ended.error;
+        return undefined;
+      }
+      await this.#changed();
+    }
+  }
+
+  /** No more batches: `take` returns `undefined` once the queue is empty. */
+  end(): void {
+    this.#ended ??= {};
+    this.#notify();
+  }
+
+  /** The reader failed: `take` throws `error` once the queue is empty. */
+  fail(error: unknown): void {
+    this.#ended ??= { error };
+    this.#notify();
+  }
+
+  #changed(): Promise<void> {
+    return new Promise((resolve) => {
+      const previous = this.#wake;
+      this.#wake = () => {
+        previous?.();
+        resolve();
+      };
+    });
+  }
+
+  #notify(): void {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+}
+
 export interface ProcessorDependencies {
   readonly store: EventStore;
   /** The PostgreSQL holding the `processing` schema (and, for transactional processors, the read model). */
@@ -60,7 +136,8 @@ export function startProcessor(definition: ProcessorDefinition, deps: ProcessorD
   const runWithLease = async (lease: HeldLease) => {
     checkpoint = lease.checkpoint;
     if (checkpoint !== undefined) waiters.advance(checkpoint);
-    const subscriptionSignal = AbortSignal.any([lease.signal, stopping.signal]);
+    const reading = new AbortController();
+    const subscriptionSignal = AbortSignal.any([lease.signal, stopping.signal, reading.signal]);
     const execute: BatchExecutor = createBatchExecutor({
       definition,
       pool,
@@ -72,11 +149,7 @@ export function startProcessor(definition: ProcessorDefinition, deps: ProcessorD
       signal: AbortSignal.any([lease.signal, hardStop.signal]),
       onCommitted: advance,
     });
-    let live = false;
-    let buffer: RecordedEvent[] = [];
-    const flush = async (position: Position) => {
-      const events = buffer;
-      buffer = [];
+    const apply = async ({ events, position, live }: PendingBatch) => {
       await execute(events, position, live ? 'live' : 'catch-up');
       const committedAt = Date.now();
       if (live)
@@ -87,8 +160,18 @@ export function startProcessor(definition: ProcessorDefinition, deps: ProcessorD
       else if (last !== undefined)
         processorMetrics.lagSeconds.set({ processor: name }, Math.max(0, (committedAt - last.recordedAt.getTime()) / 1000));
     };
-    const sampler = startLagSampler(lease.signal);
-    try {
+    // Reads ahead (bounded) while a batch is applied, so the next pages are read while the handler waits on its I/O.
+    const ahead = new BatchChannel(readAheadBatches);
+    const read = async () => {
+      let buffer: RecordedEvent[] = [];
+      let live = false;
+      let queued = checkpoint;
+      const cut = async (position: Position) => {
+        const events = buffer;
+        buffer = [];
+        queued = position;
+        await ahead.put({ events, position, live });
+      };
       for await (const item of store.subscribeToAll({
         from: checkpoint ?? 'start',
         ...(definition.filter && { filter: definition.filter }),
@@ -96,18 +179,35 @@ export function startProcessor(definition: ProcessorDefinition, deps: ProcessorD
       })) {
         if (item.kind === 'event') {
           buffer.push(item.event);
-          if (buffer.length >= batchSize) await flush(item.event.position);
+          if (buffer.length >= batchSize) await cut(item.event.position);
         } else {
           if (!live) logger.info({ checkpoint: item.position }, 'processor caught up; live');
           live = true;
-          if (buffer.length > 0 || !reached(checkpoint, item.position)) await flush(item.position);
-          processorMetrics.lagEvents.set({ processor: name }, 0);
+          if (buffer.length > 0 || !reached(queued, item.position)) await cut(item.position);
+          else if (ahead.size === 0) processorMetrics.lagEvents.set({ processor: name }, 0);
         }
         if (subscriptionSignal.aborted) break;
       }
-      const last = buffer.at(-1);
-      if (last !== undefined && !lease.signal.aborted) await flush(last.position);
+    };
+    const reader = read().then(
+      () => {
+        ahead.end();
+      },
+      (err: unknown) => {
+        ahead.fail(err);
+      },
+    );
+    const sampler = startLagSampler(lease.signal);
+    try {
+      // Batches commit one after the other, in log order; what was read ahead when stopping is read again next time.
+      for (let batch = await ahead.take(); batch !== undefined && !isStopping() && !lease.signal.aborted; batch = await ahead.take()) {
+        await apply(batch);
+        if (batch.live && ahead.size === 0) processorMetrics.lagEvents.set({ processor: name }, 0);
+      }
     } finally {
+      reading.abort(new Error('batch loop ended'));
+      ahead.end();
+      await reader;
       sampler();
     }
     if (lease.signal.aborted && !stopping.signal.aborted) throw new LeaseLostError(name, String(lease.signal.reason));
