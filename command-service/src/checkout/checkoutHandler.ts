@@ -6,7 +6,7 @@ import type { FastifyBaseLogger as Logger } from 'fastify';
 import { execute, metadataFor } from '../commands.js';
 import { deterministicUuid } from '../handling/handleCommand.js';
 import type { PaymentGateway } from '../payments/paymentGateway.js';
-import { timerInputId, type RoutedInput } from './checkoutInputs.js';
+import { routeEvent, timerInputId, type RoutedInput } from './checkoutInputs.js';
 import { operatorRetryKind, recordPhase, updateTimers, type DueTimer } from './checkoutTables.js';
 import { sagaMetrics } from './checkoutMetrics.js';
 import { runEffects, sagaActor } from './runEffects.js';
@@ -39,6 +39,9 @@ type Step = CheckoutEvent['data'];
 export function createCheckoutHandler(deps: CheckoutHandlerDeps): CheckoutHandler {
   const { store, pool, policy } = deps;
   const queues = new Map<string, Promise<void>>();
+  /** Inputs handled straight from the step that appended their event; the log's delivery of that event is then skipped. */
+  const handledInline = new Set<string>();
+  const inlineKey = (routed: RoutedInput) => `${routed.orderId}\n${routed.inputId}`;
 
   async function serialised(orderId: string, work: () => Promise<void>): Promise<void> {
     const previous = queues.get(orderId) ?? Promise.resolve();
@@ -52,14 +55,23 @@ export function createCheckoutHandler(deps: CheckoutHandlerDeps): CheckoutHandle
     }
   }
 
-  /** The step recorded for `inputId` (a redelivered input), found in the checkout stream. */
+  /**
+   * The step recorded for `inputId` (a redelivered input), found in the checkout stream; the timers it set are kept
+   * only while still live, so that repeating an old step does not bring back a timer a later step cancelled.
+   */
   async function recordedStep(orderId: string, inputId: string): Promise<{ step: Step; revision: bigint } | undefined> {
     const events = await store.readStream(checkoutStream(orderId));
+    let state = checkoutDecider.initialState();
+    let found: { step: Step; revision: bigint } | undefined;
     for (const recorded of events) {
       const event = parseEvent(recorded) as CheckoutEvent;
-      if (event.data.inputId === inputId) return { step: event.data, revision: recorded.revision };
+      state = checkoutDecider.evolve(state, event);
+      if (event.data.inputId === inputId) found = { step: event.data, revision: recorded.revision };
     }
-    return undefined;
+    if (found === undefined) return undefined;
+    const liveTimers = state.phase === 'none' ? [] : state.timers;
+    const live = found.step.timersSet.filter((t) => liveTimers.some((l) => l.kind === t.kind && l.dueAt === t.dueAt));
+    return { ...found, step: { ...found.step, timersSet: live } };
   }
 
   /**
@@ -89,16 +101,34 @@ export function createCheckoutHandler(deps: CheckoutHandlerDeps): CheckoutHandle
     deps.logger.debug({ orderId, inputId, phase: step.phase, redelivered: decided === undefined }, 'checkout step recorded');
     // Timers first: an open checkout always has one that will move it, even if the effects below never run.
     await updateTimers(pool, orderId, step.timersSet, step.timersCancelled);
-    const failures = await runEffects({ ...deps, orderId }, step.effects);
+    const { failures, appended } = await runEffects({ ...deps, orderId }, step.effects);
     const reason = 'cancellation' in step ? step.cancellation?.reason : undefined;
     await recordPhase(pool, { orderId, phase: step.phase, reason, revision });
     // A gateway failure is an input in its own right, named after the step that met it.
     for (const failure of failures)
       await handleOne({ orderId, inputId: `gw:${failure.operation}:${inputId}`.slice(0, 128), input: failure });
+    // What the step's commands appended are the checkout's next inputs: handled now rather than a trip through the
+    // log later, under the same input ids, so that the log's delivery is recognised. A crash in between loses
+    // nothing: the log still delivers them (and the decider recognises whatever was recorded).
+    for (const event of appended) {
+      const next = routeEvent(event as Parameters<typeof routeEvent>[0], event.eventId);
+      if (next?.orderId !== orderId) continue;
+      await handleOne(next);
+      rememberInline(inlineKey(next));
+    }
+  }
+
+  function rememberInline(key: string): void {
+    handledInline.add(key);
+    // Bounded: a log delivery that never comes (another process took the lease) must not keep its key forever.
+    if (handledInline.size > 100_000) {
+      const oldest = handledInline.values().next().value;
+      if (oldest !== undefined) handledInline.delete(oldest);
+    }
   }
 
   return {
-    handle: (routed) => serialised(routed.orderId, () => handleOne(routed)),
+    handle: (routed) => serialised(routed.orderId, () => (handledInline.delete(inlineKey(routed)) ? Promise.resolve() : handleOne(routed))),
     async fire(due) {
       await Promise.all(
         due.map(({ orderId, kind, dueAt }) =>

@@ -1,9 +1,17 @@
 import { DomainError } from '@orderflow/domain';
 import type { EventStore } from '@orderflow/platform';
-import type { Actor, CheckoutEffect, CheckoutInput, InventoryItemCommand, OrderCommand, PaymentCommand } from '@orderflow/schemas';
+import type {
+  Actor,
+  CheckoutEffect,
+  CheckoutInput,
+  CommandMetadata,
+  InventoryItemCommand,
+  OrderCommand,
+  PaymentCommand,
+} from '@orderflow/schemas';
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import { deciders, execute, metadataFor, streams } from '../commands.js';
-import { deterministicUuid } from '../handling/handleCommand.js';
+import { deterministicUuid, eventIdOf, type DeciderLike } from '../handling/handleCommand.js';
 import { idempotencyKeyFor, type GatewayOutcome, type PaymentGateway } from '../payments/paymentGateway.js';
 
 export const sagaActor: Actor = { role: 'system', id: 'checkout' };
@@ -18,6 +26,20 @@ export interface EffectContext {
   readonly orderId: string;
 }
 
+/** An event a step's command has just appended: the next input of its checkout, handled without waiting for the log. */
+export interface AppendedEvent {
+  readonly type: string;
+  readonly data: object;
+  readonly eventId: string;
+}
+
+export interface EffectsOutcome {
+  /** Gateway failures, inputs of the checkout in turn. */
+  readonly failures: GatewayFailure[];
+  /** What the commands appended, in order. */
+  readonly appended: AppendedEvent[];
+}
+
 type GatewayFailure = Extract<CheckoutInput, { kind: 'gateway_failed' }>;
 
 /**
@@ -26,13 +48,15 @@ type GatewayFailure = Extract<CheckoutInput, { kind: 'gateway_failed' }>;
  * again (a redelivered input, a crash halfway) appends nothing new, and the gateway sees the same idempotency key.
  * A command the domain refuses is logged and skipped; a refused confirmation stops the step (the order was
  * cancelled meanwhile: nothing may be committed or captured, the cancel's own input compensates).
- * Returns the gateway failures, which are inputs of the checkout in turn.
+ * Returns the gateway failures and the events appended, which are inputs of the checkout in turn.
  */
-export async function runEffects(context: EffectContext, effects: readonly CheckoutEffect[]): Promise<GatewayFailure[]> {
+export async function runEffects(context: EffectContext, effects: readonly CheckoutEffect[]): Promise<EffectsOutcome> {
   const failures: GatewayFailure[] = [];
+  const appended: AppendedEvent[] = [];
+  const collecting = { ...context, appended };
   for (const effect of effects) {
     try {
-      const failure = await runEffect(context, effect);
+      const failure = await runEffect(collecting, effect);
       if (failure !== undefined) failures.push(failure);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
@@ -40,24 +64,35 @@ export async function runEffects(context: EffectContext, effects: readonly Check
       if (effect.kind === 'confirm_order') break;
     }
   }
-  return failures;
+  return { failures, appended };
 }
 
-function command<C extends { metadata: unknown }>(context: EffectContext, step: string, body: Omit<C, 'metadata'>): C {
+type Collecting = EffectContext & { readonly appended: AppendedEvent[] };
+
+async function issue<State, C extends { metadata: CommandMetadata }, E extends { type: string; data: object }>(
+  context: Collecting,
+  streamId: string,
+  decider: DeciderLike<State, C, E>,
+  step: string,
+  body: Omit<C, 'metadata'>,
+): Promise<void> {
   const commandId = deterministicUuid(`checkout\n${context.orderId}\n${step}`);
-  return { ...body, metadata: metadataFor(commandId, sagaActor, context.orderId) } as C;
+  const command = { ...body, metadata: metadataFor(commandId, sagaActor, context.orderId) } as C;
+  const result = await execute(context.store, streamId, decider, command);
+  result.events.forEach((event, index) =>
+    context.appended.push({ type: event.type, data: event.data, eventId: eventIdOf(commandId, streamId, index) }),
+  );
 }
 
-async function onInventory(context: EffectContext, sku: string, step: string, body: Omit<InventoryItemCommand, 'metadata'>) {
-  await execute(store(context), streams.inventory(sku), deciders.inventory, command<InventoryItemCommand>(context, step, body));
+async function onInventory(context: Collecting, sku: string, step: string, body: Omit<InventoryItemCommand, 'metadata'>) {
+  await issue(context, streams.inventory(sku), deciders.inventory, step, body);
 }
-async function onOrder(context: EffectContext, step: string, body: Omit<OrderCommand, 'metadata'>) {
-  await execute(store(context), streams.order(context.orderId), deciders.order, command<OrderCommand>(context, step, body));
+async function onOrder(context: Collecting, step: string, body: Omit<OrderCommand, 'metadata'>) {
+  await issue(context, streams.order(context.orderId), deciders.order, step, body);
 }
-async function onPayment(context: EffectContext, step: string, body: Omit<PaymentCommand, 'metadata'>) {
-  await execute(store(context), streams.payment(context.orderId), deciders.payment, command<PaymentCommand>(context, step, body));
+async function onPayment(context: Collecting, step: string, body: Omit<PaymentCommand, 'metadata'>) {
+  await issue(context, streams.payment(context.orderId), deciders.payment, step, body);
 }
-const store = (context: EffectContext) => context.store;
 
 function failed(operation: GatewayFailure['operation'], outcome: GatewayOutcome): GatewayFailure | undefined {
   if (outcome.outcome === 'approved') return undefined;
@@ -68,7 +103,7 @@ function failed(operation: GatewayFailure['operation'], outcome: GatewayOutcome)
   return { kind: 'gateway_failed', operation, outcome: outcome.outcome, detail: detail.slice(0, 500) };
 }
 
-async function runEffect(context: EffectContext, effect: CheckoutEffect): Promise<GatewayFailure | undefined> {
+async function runEffect(context: Collecting, effect: CheckoutEffect): Promise<GatewayFailure | undefined> {
   const { orderId, gateway } = context;
   const paymentId = orderId;
   switch (effect.kind) {

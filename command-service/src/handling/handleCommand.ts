@@ -219,6 +219,11 @@ async function serialised<T>(store: EventStore, streamId: string, work: () => Pr
   }
 }
 
+/** The id of the `index`th event a command appends to a stream: a replayed command's events deduplicate in the store. */
+export function eventIdOf(commandId: string, streamId: string, index: number): string {
+  return deterministicUuid(`${commandId}\n${streamId}\n${index}`);
+}
+
 function toNewEvent(event: DomainEvent, index: number, streamId: string, context: CommandContext, schemaVersion: number): NewEvent {
   // The command's own span when tracing runs, so that what reacts to the event continues this trace.
   const traceparent = currentTraceparent() ?? context.traceparent;
@@ -227,7 +232,7 @@ function toNewEvent(event: DomainEvent, index: number, streamId: string, context
     // Domain event data are zod-typed objects; the store validates them as JSON at run time.
     data: event.data as JsonObject,
     metadata: {
-      eventId: deterministicUuid(`${context.commandId}\n${streamId}\n${index}`),
+      eventId: eventIdOf(context.commandId, streamId, index),
       schemaVersion,
       occurredAt: context.now,
       actor: context.actor,
