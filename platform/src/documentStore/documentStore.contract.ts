@@ -86,6 +86,22 @@ export function describeDocumentStore(factory: () => Promise<DocumentStore>): vo
       expect((await orders.getMany(['o-003', 'o-404', 'o-001'])).map((d) => d.orderId).sort()).toEqual(['o-001', 'o-003']);
     });
 
+    it('takes the fresh hint for new documents and still guards the ones already stored', async () => {
+      const orders = await fresh();
+      expect(await orders.upsertMany([order(1, { read: true }), order(2)], { fresh: true, insertOnly: ['read'] })).toEqual({ written: 2 });
+      expect(await orders.get('o-001')).toEqual(order(1, { read: true }));
+      // A retried batch: the same documents again, plus one stale, one newer and one new.
+      expect(await orders.upsertMany([order(1), order(2)], { fresh: true })).toEqual({ written: 0 });
+      const stale = order(1, { status: 'stale', lastPosition: 'p-000000', read: false });
+      const newer = order(2, { status: 'confirmed', lastPosition: 'p-000009' });
+      expect(await orders.upsertMany([stale, newer, order(3)], { fresh: true, insertOnly: ['read'] })).toEqual({ written: 2 });
+      expect(await orders.getMany(['o-001', 'o-002', 'o-003']).then((d) => d.sort((a, b) => a.orderId.localeCompare(b.orderId)))).toEqual([
+        order(1, { read: true }),
+        newer,
+        order(3),
+      ]);
+    });
+
     it('keeps insert-only members and members set by update across later writes', async () => {
       const orders = await fresh();
       await orders.upsertMany([order(1, { read: false })], { insertOnly: ['read'] });

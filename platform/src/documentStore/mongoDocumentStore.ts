@@ -160,10 +160,26 @@ function mongoCollection<T extends StoredDocument>(
     async upsertMany(documents, options = {}) {
       if (documents.length === 0) return { written: 0 };
       const insertOnly = new Set(options.insertOnly?.map(checkFieldName));
+      const collection = await writer();
+      let inserted = 0;
+      if (options.fresh === true) {
+        // FerretDB 1.x finds a document by `_id` with a scan of the whole collection, while an insert only probes the
+        // unique `_id` index: inserting blind is what keeps a rebuild fast there.
+        try {
+          const result = await collection.insertMany(
+            documents.map((doc) => ({ ...doc, _id: String(doc[idField]) })),
+            { ordered: false },
+          );
+          return { written: result.insertedCount };
+        } catch (err) {
+          // Some were stored already (a retried batch): the guarded path below sorts them out.
+          if (!(err instanceof MongoBulkWriteError && err.code === duplicateKey)) throw err;
+          inserted = err.insertedCount;
+        }
+      }
       // FerretDB ends an unordered bulk write at its first error, so an upsert whose guard misses (a duplicate-key
       // error on MongoDB) cannot be used: read the stored positions first, then insert the new documents and
       // update the older ones (the guard stays in the filter).
-      const collection = await writer();
       for (let attempt = 1; ; attempt += 1) {
         const ids = documents.map((doc) => String(doc[idField]));
         const stored = await collection.find({ _id: { $in: ids } }, { projection: { [positionField]: 1 } }).toArray();
@@ -180,10 +196,10 @@ function mongoCollection<T extends StoredDocument>(
             operations.push({ updateOne: { filter: { _id: id, [positionField]: { $lt: position } }, update: { $set: set } } });
           }
         });
-        if (operations.length === 0) return { written: 0 };
+        if (operations.length === 0) return { written: inserted };
         try {
           const result = await collection.bulkWrite(operations, { ordered: false });
-          return { written: result.insertedCount + result.modifiedCount };
+          return { written: inserted + result.insertedCount + result.modifiedCount };
         } catch (err) {
           // Another writer inserted one of the ids meanwhile: read again (the guards make a retry harmless).
           if (!(err instanceof MongoBulkWriteError && err.code === duplicateKey) || attempt >= 3) throw err;

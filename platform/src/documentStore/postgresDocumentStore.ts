@@ -119,7 +119,8 @@ function postgresCollection<T extends StoredDocument>(
     async upsertMany(documents, options = {}) {
       if (documents.length === 0) return { written: 0 };
       const keep = (options.insertOnly ?? []).map(
-        (field) => `'${checkFieldName(field)}', coalesce(t.doc->'${field}', excluded.doc->'${field}')`,
+        // The stored member wins; without one the incoming document's stands (no member is added as null).
+        (field) => `case when t.doc ? '${checkFieldName(field)}' then jsonb_build_object('${field}', t.doc->'${field}') else '{}' end`,
       );
       const ids: string[] = [];
       const docs: string[] = [];
@@ -132,7 +133,7 @@ function postgresCollection<T extends StoredDocument>(
       const result = await pool.query(
         `insert into ${table} as t (id, doc, position)
          select * from unnest($1::text[], $2::jsonb[], $3::text[])
-         on conflict (id) do update set doc = excluded.doc${keep.length === 0 ? '' : ` || jsonb_build_object(${keep.join(', ')})`},
+         on conflict (id) do update set doc = excluded.doc${keep.map((k) => ` || ${k}`).join('')},
            position = excluded.position
          where t.position < excluded.position`,
         [ids, docs, positions],

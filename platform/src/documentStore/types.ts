@@ -42,6 +42,12 @@ export interface FindQuery {
 export interface UpsertOptions {
   /** Members written only when the document is created (e.g. a notification's `read`), kept on every later write. */
   readonly insertOnly?: readonly string[];
+  /**
+   * A hint from a writer filling a collection it just emptied (a rebuild): it believes none of these documents is
+   * stored yet, so the adapter may insert without reading first. A document that does exist (a retried batch) is
+   * still written only past its stored position.
+   */
+  readonly fresh?: boolean;
 }
 
 export interface UpsertResult {
