@@ -2,6 +2,7 @@ import type { DocumentStore, IndexSpec, ProcessorDefinition } from '@orderflow/p
 import type { OrderHistoryDocument } from '@orderflow/schemas';
 import { createDocumentTarget } from '../documentTarget.js';
 import { toProjectedEvent } from '../projectedEvent.js';
+import { createRebuildWriter } from '../rebuildWriter.js';
 import { evolveOrderHistory, type OrderHistoryEvent } from './evolveOrderHistory.js';
 
 export const orderHistoryProcessorName = 'order-history';
@@ -42,7 +43,8 @@ export const orderHistoryModel = {
 /**
  * Order history from the `order-*` and `payment-*` streams. Not transactional: a batch is grouped by order, the
  * current documents are loaded once, the events folded in (`evolveOrderHistory`), and the changed documents written
- * with one position-guarded bulk upsert, so a replayed batch changes nothing.
+ * with one position-guarded bulk upsert, so a replayed batch changes nothing. A rebuild writes through a
+ * `RebuildWriter` (no read-back of what it wrote; blue-green holds documents back until they are quiet).
  *
  * Create one definition per runner: a blue-green rebuild points its definition at the shadow collection until `swap`.
  */
@@ -50,6 +52,7 @@ export function createOrderHistoryProjector({ documents }: { readonly documents:
   ensure(): Promise<void>;
 } {
   const target = createDocumentTarget<OrderHistoryDocument>(documents, orderHistoryModel);
+  const rebuilding = createRebuildWriter<OrderHistoryDocument>(orderHistoryModel.idField);
   return {
     name: orderHistoryProcessorName,
     filter: { streamPrefixes: ['order-', 'payment-'] },
@@ -57,10 +60,14 @@ export function createOrderHistoryProjector({ documents }: { readonly documents:
     transactional: false,
     ensure: () => target.ensure(),
 
-    async handleBatch(events) {
+    async handleBatch(events, ctx) {
       const parsed = events.map((e) => toProjectedEvent(e) as OrderHistoryEvent);
       const collection = target.current();
-      const docs = new Map((await collection.getMany([...new Set(parsed.map((e) => e.data.orderId))])).map((d) => [d.orderId, d]));
+      if (ctx.mode !== 'rebuild' && rebuilding.active()) rebuilding.stop();
+      const ids = [...new Set(parsed.map((e) => e.data.orderId))];
+      const docs = rebuilding.active()
+        ? await rebuilding.load(collection, ids)
+        : new Map((await collection.getMany(ids)).map((d) => [d.orderId, d]));
       const changed = new Map<string, OrderHistoryDocument>();
       for (const event of parsed) {
         const before = docs.get(event.data.orderId);
@@ -69,9 +76,20 @@ export function createOrderHistoryProjector({ documents }: { readonly documents:
         docs.set(after.orderId, after);
         changed.set(after.orderId, after);
       }
-      await collection.upsertMany([...changed.values()]);
+      if (rebuilding.active()) await rebuilding.write(collection, changed);
+      else await collection.upsertMany([...changed.values()]);
     },
 
-    rebuild: { prepare: ({ blueGreen }) => target.prepare(blueGreen), swap: () => target.swap() },
+    rebuild: {
+      async prepare({ blueGreen }) {
+        await target.prepare(blueGreen);
+        rebuilding.start(blueGreen);
+      },
+      async swap() {
+        await rebuilding.flush(target.current());
+        rebuilding.stop();
+        await target.swap();
+      },
+    },
   };
 }
