@@ -34,15 +34,22 @@ interface Row {
 }
 
 /**
- * `pnpm bench projections [--events N] [--skip-mongo]`: writes a generated history of about N events (default 300,000: generating 1M takes ~5 min on the shared 2-core machine) into
- * a scratch PostgreSQL event store, then rebuilds each projection from the start (non-blue-green), timing
+ * `pnpm bench projections [--events N] [--skip-mongo] [--in-place] [--only stock,order history,notifications]`: writes a generated history of about N events (default 300,000: generating 1M takes ~5 min on the shared 2-core machine) into
+ * a scratch PostgreSQL event store, then rebuilds each projection from the start (blue-green, as `--blue-green` does; `--in-place` clears the live model instead), timing
  * `rebuildProcessor` as the CLI runs it: reading the filtered log, parsing, folding, writing and checkpointing. Progress on stderr; table, then JSON on stdout.
  */
 export async function run(args: readonly string[]): Promise<void> {
   const { values } = parseArgs({
     args: [...args],
-    options: { events: { type: 'string', default: '300000' }, 'skip-mongo': { type: 'boolean', default: false } },
+    options: {
+      events: { type: 'string', default: '300000' },
+      'skip-mongo': { type: 'boolean', default: false },
+      'in-place': { type: 'boolean', default: false },
+      only: { type: 'string', default: 'stock,order history,notifications' },
+    },
   });
+  const only = new Set(values.only.split(',').map((p) => p.trim()));
+  const blueGreen = !values['in-place'];
   const target = Number(values.events);
   if (!Number.isSafeInteger(target) || target < 1000) throw new Error(`--events must be an integer ≥ 1000, got ${values.events}`);
   const infra = readInfraEnv();
@@ -72,9 +79,11 @@ export async function run(args: readonly string[]): Promise<void> {
     await settleDatabase(database.url);
 
     const measure = async (projection: string, targetName: string, projector: Projector) => {
+      if (!only.has(projection)) return;
       await projector.ensure();
-      // The operators' rebuild path (`orderflow projections rebuild`): lease, prepare, 5,000-event batches, checkpoints.
-      const result = await rebuildProcessor(projector, { store, pool, logger: createLogger('bench', 'warn') });
+      // The operators' rebuild path (`orderflow projections rebuild [--blue-green]`): lease, prepare, 5,000-event
+      // batches, checkpoints (in place) or a shadow swapped in at the end (blue-green).
+      const result = await rebuildProcessor(projector, { store, pool, blueGreen, logger: createLogger('bench', 'warn') });
       const events = result.processed;
       const row = {
         projection,
@@ -118,6 +127,7 @@ export async function run(args: readonly string[]): Promise<void> {
     const json = {
       bench: 'projections',
       logEvents: written,
+      mode: blueGreen ? 'blue-green' : 'in-place',
       generateSeconds: round(generateSeconds),
       rebuild: Object.fromEntries(
         rows.map((r) => [`${r.projection} @ ${r.target}`, { events: r.events, seconds: r.seconds, eventsPerSecond: r.eventsPerSecond }]),
