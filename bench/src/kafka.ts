@@ -36,6 +36,7 @@ const logger = createLogger('bench-kafka', 'warn');
  */
 export async function run(args: readonly string[]): Promise<void> {
   const began = performance.now();
+  const loadAtStart = os.loadavg().map(round);
   const { values } = parseArgs({
     args: [...args],
     options: {
@@ -65,9 +66,15 @@ export async function run(args: readonly string[]): Promise<void> {
     progress(`forwarder: ${ours.eventsPerSec} events/s`);
     const ratio = round(ours.eventsPerSec / ceiling.eventsPerSec);
     const rows = [
-      ['', 'events', 'seconds', 'events/s'],
-      ['forwarder (runtime + publisher)', String(ours.events), String(ours.seconds), String(ours.eventsPerSec)],
-      ['bare kafkajs producer (ceiling)', String(ceiling.events), String(ceiling.seconds), String(ceiling.eventsPerSec)],
+      ['', 'events', 'seconds', 'events/s', 'Node CPU µs/event'],
+      ['forwarder (runtime + publisher)', String(ours.events), String(ours.seconds), String(ours.eventsPerSec), String(ours.cpuUsPerEvent)],
+      [
+        'bare kafkajs producer (ceiling)',
+        String(ceiling.events),
+        String(ceiling.seconds),
+        String(ceiling.eventsPerSec),
+        String(ceiling.cpuUsPerEvent),
+      ],
     ];
     const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
     const table = rows
@@ -82,11 +89,13 @@ export async function run(args: readonly string[]): Promise<void> {
       forwarderEventsPerSec: ours.eventsPerSec,
       bareProducerEventsPerSec: ceiling.eventsPerSec,
       ratio,
+      forwarderCpuUsPerEvent: ours.cpuUsPerEvent,
+      bareProducerCpuUsPerEvent: ceiling.cpuUsPerEvent,
       targetEventsPerSec: target,
       targetMet: ours.eventsPerSec >= target,
       seedSeconds,
       totalSeconds: round((performance.now() - began) / 1000),
-      environment: { node: process.version, cpus: os.cpus().length },
+      environment: { node: process.version, cpus: os.cpus().length, loadAverageAtStart: loadAtStart, loadAverage: os.loadavg().map(round) },
     });
     process.stdout.write(
       `${table}\n\nforwarder / ceiling: ${ratio}\ntarget ≥ ${target} events/s: ${ours.eventsPerSec >= target ? 'met' : 'MISSED'}\n\n${json}\n`,
@@ -134,6 +143,7 @@ async function measureBare(kafka: Kafka, store: EventStore, prefix: string, batc
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   let sendMs = 0;
+  let cpuUs = 0;
   let sent = 0;
   let from: Position | 'start' = 'start';
   for (;;) {
@@ -145,14 +155,21 @@ async function measureBare(kafka: Kafka, store: EventStore, prefix: string, batc
     for (let i = 0; i < page.length; i += batch) {
       const { requests } = toProduceRequests(page.slice(i, i + batch), naming);
       const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
       for (const topicMessages of requests) await producer.sendBatch({ acks: -1, topicMessages });
       sendMs += performance.now() - t0;
+      cpuUs += cpuMicros(cpu0);
     }
     sent += page.length;
     if (sent % (100 * batch) < 20 * batch) progress(`bare producer: ${sent}/${total}`);
   }
   await producer.disconnect();
-  return { events: sent, seconds: round(sendMs / 1000), eventsPerSec: Math.round(sent / (sendMs / 1000)) };
+  return {
+    events: sent,
+    seconds: round(sendMs / 1000),
+    eventsPerSec: Math.round(sent / (sendMs / 1000)),
+    cpuUsPerEvent: round(cpuUs / sent),
+  };
 }
 
 async function measureForwarder(
@@ -181,6 +198,7 @@ async function measureForwarder(
   const head = await store.headPosition();
   if (head === undefined) throw new Error('nothing seeded');
   const start = performance.now();
+  const cpu0 = process.cpuUsage();
   const running = startProcessor(definition, { store, pool, logger, options: { heartbeatMs: 2_000 } });
   const ticker = setInterval(() => {
     progress(`forwarder: ${forwarded}/${total}`);
@@ -191,10 +209,22 @@ async function measureForwarder(
     clearInterval(ticker);
   }
   const seconds = (performance.now() - start) / 1000;
+  const cpuUs = cpuMicros(cpu0);
   await running.stop();
   await publisher.close();
   await pool.end();
-  return { events: forwarded, seconds: round(seconds), eventsPerSec: Math.round(forwarded / seconds) };
+  return {
+    events: forwarded,
+    seconds: round(seconds),
+    eventsPerSec: Math.round(forwarded / seconds),
+    cpuUsPerEvent: round(cpuUs / forwarded),
+  };
+}
+
+/** This process's CPU time (user + system, every thread) since `from`, in microseconds. */
+function cpuMicros(from: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(from);
+  return user + system;
 }
 
 function progress(line: string): void {
