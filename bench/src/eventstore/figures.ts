@@ -1,3 +1,5 @@
+import type { CpuFigures } from './cpu.js';
+
 /** What one store measured; plain numbers only (it crosses the worker's IPC channel and ends up in JSON). */
 export interface StoreFigures {
   store: string;
@@ -14,6 +16,8 @@ export interface RateFigures {
   events: number;
   seconds: number;
   eventsPerSec: number;
+  /** CPU per event read. */
+  cpu?: CpuFigures;
 }
 
 export interface AppendFigures {
@@ -22,4 +26,6 @@ export interface AppendFigures {
   appendsPerSec: number;
   p50Ms: number;
   p99Ms: number;
+  /** CPU per append (per event for batches), warm-up included. */
+  cpu?: CpuFigures;
 }

@@ -1,5 +1,6 @@
 import { round } from '../stats.js';
 import type { BenchConfig } from './config.js';
+import type { CpuFigures } from './cpu.js';
 import type { StoreFigures } from './figures.js';
 
 interface Metric {
@@ -20,6 +21,7 @@ function metrics(config: BenchConfig): Metric[] {
     },
     { key: `append${writers}P50Ms`, label: `  p50 ms`, lowerIsBetter: true, value: (f) => f.appends[writers]?.p50Ms },
     { key: `append${writers}P99Ms`, label: `  p99 ms`, lowerIsBetter: true, value: (f) => f.appends[writers]?.p99Ms },
+    ...cpuMetrics(`append${writers}`, 'append', (f) => f.appends[writers]?.cpu),
   ]);
   return [
     ...appendMetrics,
@@ -29,18 +31,21 @@ function metrics(config: BenchConfig): Metric[] {
       value: (f) => f.batch?.eventsPerSec,
     },
     { key: 'batchP50Ms', label: '  p50 ms per batch', lowerIsBetter: true, value: (f) => f.batch?.p50Ms },
+    ...cpuMetrics('batch', 'event', (f) => f.batch?.cpu),
     {
       key: 'readAllEventsPerSec',
       label: `readAll events/s (pages of ${config.pageSize})`,
       value: (f) => f.readAll?.eventsPerSec,
       note: (f) => (f.readAll && !f.readAll.complete ? `capped: ${f.readAll.events} events in ${f.readAll.seconds} s` : undefined),
     },
+    ...cpuMetrics('readAll', 'event', (f) => f.readAll?.cpu),
     {
       key: 'catchUpEventsPerSec',
       label: `catch-up events/s (${config.seedEvents} events)`,
       value: (f) => f.catchUp?.eventsPerSec,
       note: (f) => (f.catchUp && !f.catchUp.caughtUp ? `capped: ${f.catchUp.events} events in ${f.catchUp.seconds} s` : undefined),
     },
+    ...cpuMetrics('catchUp', 'event', (f) => f.catchUp?.cpu),
     {
       key: 'liveP50Ms',
       label: `live delivery p50 ms (1 event / ${config.liveIntervalMs} ms)`,
@@ -50,6 +55,14 @@ function metrics(config: BenchConfig): Metric[] {
         f.live && f.live.received < f.live.sent ? `${f.live.sent - f.live.received} of ${f.live.sent} not delivered` : undefined,
     },
     { key: 'liveP99Ms', label: '  p99 ms', lowerIsBetter: true, value: (f) => f.live?.p99Ms },
+  ];
+}
+
+/** CPU per operation of a phase, client and server: unlike the rates, it holds still under a shared machine's load. */
+function cpuMetrics(key: string, per: string, cpu: (figures: StoreFigures) => CpuFigures | undefined): Metric[] {
+  return [
+    { key: `${key}NodeUs`, label: `  CPU µs per ${per}, node`, lowerIsBetter: true, value: (f) => cpu(f)?.nodeUs },
+    { key: `${key}ServerUs`, label: `  CPU µs per ${per}, server`, lowerIsBetter: true, value: (f) => cpu(f)?.serverUs },
   ];
 }
 

@@ -3,13 +3,14 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LatencyRecorder, round } from '../stats.js';
 import type { BenchConfig } from './config.js';
+import type { CpuSampler } from './cpu.js';
 import { orderPlaced, orderPlacedBatch } from './events.js';
 import type { AppendFigures, RateFigures, StoreFigures } from './figures.js';
 import type { BenchEventData, BenchSubject } from './subject.js';
 import { timedRun } from './writers.js';
 
 /** The measurements, each on one subject; stream names are unique per run so phases never collide. */
-export function scenarios(subject: BenchSubject, config: BenchConfig) {
+export function scenarios(subject: BenchSubject, config: BenchConfig, cpu: () => Promise<CpuSampler>) {
   const run = randomBytes(3).toString('hex');
 
   return {
@@ -22,39 +23,52 @@ export function scenarios(subject: BenchSubject, config: BenchConfig) {
     },
 
     async readAll(expected: number) {
+      const sampler = await cpu();
       const { events, seconds } = await capped(config.readCapMs, (signal) => subject.readAll(signal));
-      return { ...rate(events, seconds), complete: events >= expected };
+      return { ...rate(events, seconds), complete: events >= expected, cpu: await sampler.stop(events) };
     },
 
     async catchUp(expected: number) {
+      const sampler = await cpu();
       const { events, seconds } = await capped(config.readCapMs, (signal) => subject.catchUp(signal));
-      return { ...rate(events, seconds), caughtUp: events >= expected };
+      return { ...rate(events, seconds), caughtUp: events >= expected, cpu: await sampler.stop(events) };
     },
 
     /** Single-event appends, each writer on its own stream, each append expecting exactly the previous revision. */
     async appends(writers: number): Promise<AppendFigures> {
       const stream = (writer: number) => `append${writers}-${run}x${writer}`;
+      const sampler = await cpu();
       const result = await timedRun({
         writers,
         warmupMs: config.warmupMs,
         measureMs: config.measureMs,
         operation: (writer, iteration) => subject.append(stream(writer), [orderPlaced(iteration)], iteration),
       });
+      const used = await sampler.stop(sum(result.iterations));
       await expectLength(subject, stream(0), result.iterations[0] ?? 0);
-      return { writers, appends: result.operations, ...appendRate(result) };
+      return { writers, appends: result.operations, ...appendRate(result), cpu: used };
     },
 
     async batch(): Promise<NonNullable<StoreFigures['batch']>> {
       const { batchSize, batchWriters: writers } = config;
       const stream = (writer: number) => `batch-${run}x${writer}`;
+      const sampler = await cpu();
       const result = await timedRun({
         writers,
         warmupMs: config.warmupMs,
         measureMs: config.measureMs,
         operation: (writer, iteration) => subject.append(stream(writer), orderPlacedBatch(batchSize), iteration * batchSize),
       });
+      const used = await sampler.stop(sum(result.iterations) * batchSize);
       await expectLength(subject, stream(0), (result.iterations[0] ?? 0) * batchSize);
-      return { writers, batchSize, appends: result.operations, eventsPerSec: round(result.perSecond * batchSize), ...appendRate(result) };
+      return {
+        writers,
+        batchSize,
+        appends: result.operations,
+        eventsPerSec: round(result.perSecond * batchSize),
+        ...appendRate(result),
+        cpu: used,
+      };
     },
 
     /** One writer appends an event every `liveIntervalMs`; latency runs from the append call to the subscriber. */
@@ -101,6 +115,10 @@ async function capped(capMs: number, read: (signal: AbortSignal) => Promise<numb
 
 function rate(events: number, seconds: number): RateFigures {
   return { events, seconds: round(seconds), eventsPerSec: round(events / seconds) };
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((total, value) => total + value, 0);
 }
 
 function appendRate(result: Awaited<ReturnType<typeof timedRun>>) {

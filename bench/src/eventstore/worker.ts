@@ -17,7 +17,7 @@ const config = JSON.parse(configJson) as BenchConfig;
 
 const subject = await create(url, { maxConnections: config.maxConnections, pageSize: config.pageSize });
 try {
-  const figures = await measureStore(subject, config, (message) => process.stderr.write(`[${store}] ${message}\n`));
+  const figures = await measureStore(subject, url, config, (message) => process.stderr.write(`[${store}] ${message}\n`));
   await new Promise<void>((resolve, reject) => {
     process.send?.(figures, (err: Error | null) => {
       if (err) reject(err);
