@@ -1,5 +1,6 @@
 import type { Migration } from '../../postgres/migrate.js';
 import { appendToStreamsSql } from './appendToStreams.js';
+import { genericPlansSql } from './genericPlans.js';
 
 /** Error codes raised by `es.append_to_stream`; mapped to typed errors by the adapter. */
 export const sqlState = {
@@ -130,4 +131,5 @@ export const eventStoreMigrations: readonly Migration[] = [
   { version: 2, name: 'append: duplicate-id check through the event-id index', sql: version2 },
   { version: 3, name: 'event data and metadata as json', sql: version3 },
   { version: 4, name: 'group commit: append_to_streams', sql: appendToStreamsSql },
+  { version: 5, name: 'append_to_streams: generic plans', sql: genericPlansSql },
 ];
