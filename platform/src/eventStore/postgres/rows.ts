@@ -1,11 +1,13 @@
 import type { EventMetadata, JsonObject, Position, RecordedEvent } from '../types.js';
 
 /**
- * Columns every read selects, in this order. The position is formatted by the server (the format of
- * `encodePosition`): catch-up is bound by the client's CPU, and two numbers through BigInt cost it more than a string.
+ * Columns every read selects, in this order. Catch-up is bound by the client's CPU, so the server does what it does
+ * more cheaply: it formats the position (the format of `encodePosition`; two numbers through BigInt cost the client
+ * more than a string) and gives the recording time as epoch milliseconds (node-postgres parses a timestamptz with a
+ * regular expression, 8 % of the client's catch-up time).
  */
 export const eventColumns = `lpad(to_hex(e.tx_id::text::bigint), 16, '0') || '/' || lpad(to_hex(e.seq), 16, '0') as position,
-  e.stream_id, e.revision::text as revision, e.type, e.data, e.metadata, e.recorded_at`;
+  e.stream_id, e.revision::text as revision, e.type, e.data, e.metadata, floor(extract(epoch from e.recorded_at) * 1000)::float8 as recorded_ms`;
 
 export interface EventRow {
   position: string;
@@ -14,7 +16,7 @@ export interface EventRow {
   type: string;
   data: JsonObject;
   metadata: EventMetadata;
-  recorded_at: Date;
+  recorded_ms: number;
 }
 
 export function toRecordedEvent(row: EventRow): RecordedEvent {
@@ -25,7 +27,7 @@ export function toRecordedEvent(row: EventRow): RecordedEvent {
     type: row.type,
     data: row.data,
     metadata: row.metadata,
-    recordedAt: row.recorded_at,
+    recordedAt: new Date(row.recorded_ms),
   };
 }
 
