@@ -110,4 +110,26 @@ describeWith('postgres', 'PostgreSQL event store group commit', (use) => {
     expect((await store.readStream(a)).length + (await store.readStream(b)).length).toBe(1);
     expect(await store.readStream(bystander)).toHaveLength(1);
   });
+
+  it('with two groups in flight, shares the waiting appends between them and keeps the appends to one stream in call order', async () => {
+    const pipelined = await createPostgresEventStore({ connectionString: use().url, groupCommit: { maxInFlight: 2 } });
+    try {
+      const streams = Array.from({ length: 10 }, (_, i) => stream(`pipelined${i}`));
+      const written = (await settle(streams.map((s) => pipelined.appendToStream(s, [newEvent('A')])))).map(value);
+      expect(new Set(written.map(transactionOf)).size).toBe(2);
+
+      const one = stream('one');
+      const types = Array.from({ length: 12 }, (_, i) => `E${i}`);
+      const results = (
+        await settle([
+          ...types.map((type) => pipelined.appendToStream(one, [newEvent(type)])),
+          ...streams.map((s) => pipelined.appendToStream(s, [newEvent('B')])),
+        ])
+      ).map(value);
+      expect(results.slice(0, types.length).map((r) => r.nextExpectedRevision)).toEqual(types.map((_, i) => BigInt(i)));
+      expect((await pipelined.readStream(one)).map((e) => e.type)).toEqual(types);
+    } finally {
+      await pipelined.close();
+    }
+  });
 });

@@ -42,6 +42,7 @@ const statement = {
 export class GroupCommitter {
   #queue: QueuedAppend[] = [];
   #inFlight = 0;
+  readonly #streamsInFlight = new Set<string>();
   #scheduled = false;
   #idle: (() => void) | undefined;
 
@@ -72,10 +73,15 @@ export class GroupCommitter {
     setImmediate(() => {
       this.#scheduled = false;
       while (this.#queue.length > 0 && this.#inFlight < this.settings.maxInFlight) {
-        const group = this.#take();
+        // With several slots free, the waiting appends are shared among them: while one group waits for its commit
+        // to reach the disk, the next one is already being executed.
+        const group = this.#take(Math.ceil(this.#queue.length / (this.settings.maxInFlight - this.#inFlight)));
+        if (group.length === 0) return;
         this.#inFlight += 1;
+        for (const append of group) this.#streamsInFlight.add(append.streamId);
         void this.#run(group).finally(() => {
           this.#inFlight -= 1;
+          for (const append of group) this.#streamsInFlight.delete(append.streamId);
           if (this.#queue.length === 0 && this.#inFlight === 0) this.#idle?.();
           this.#schedule();
         });
@@ -83,14 +89,23 @@ export class GroupCommitter {
     });
   }
 
-  /** The oldest appends to distinct streams, up to `maxEvents`; the rest keep their order in the queue. */
-  #take(): QueuedAppend[] {
+  /**
+   * The oldest appends to distinct streams, at most `maxAppends` and up to `maxEvents` events, leaving out streams
+   * that a group in flight writes to (so one stream's appends commit in the order they were made); the rest keep
+   * their order in the queue.
+   */
+  #take(maxAppends: number): QueuedAppend[] {
     const group: QueuedAppend[] = [];
     const rest: QueuedAppend[] = [];
     const streams = new Set<string>();
     let events = 0;
     for (const append of this.#queue) {
-      if (streams.has(append.streamId) || (group.length > 0 && events + append.events.length > this.settings.maxEvents)) {
+      if (
+        group.length >= maxAppends ||
+        streams.has(append.streamId) ||
+        this.#streamsInFlight.has(append.streamId) ||
+        (group.length > 0 && events + append.events.length > this.settings.maxEvents)
+      ) {
         rest.push(append);
         continue;
       }
