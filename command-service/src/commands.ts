@@ -1,7 +1,14 @@
 import { inventoryItemDecider, orderDecider, paymentDecider } from '@orderflow/domain';
 import type { EventStore, Principal, RecordedEvent } from '@orderflow/platform';
 import { eventRegistry, isEventType, parseEvent, type Actor, type CommandMetadata } from '@orderflow/schemas';
-import { handleCommand, type CommandContext, type DeciderLike, type DomainEvent, type HandleResult } from './handling/handleCommand.js';
+import {
+  foldStream,
+  handleCommand,
+  type CommandContext,
+  type DeciderLike,
+  type DomainEvent,
+  type HandleResult,
+} from './handling/handleCommand.js';
 
 export const streams = {
   order: (orderId: string) => `order-${orderId}`,
@@ -53,12 +60,14 @@ export async function execute<State, Command extends { metadata: CommandMetadata
   });
 }
 
-/** Folds a stream into its current state without deciding anything (reads for PlaceOrder and refunds). */
+/**
+ * A stream's current state without deciding anything (reads for PlaceOrder and refunds): the cached fold brought up
+ * to date by reading the stream's tail.
+ */
 export async function load<State, Command, Event extends DomainEvent>(
   store: EventStore,
   streamId: string,
   decider: DeciderLike<State, Command, Event>,
 ): Promise<State> {
-  const recorded = await store.readStream(streamId);
-  return recorded.map((r) => parse<Event>(r)).reduce((s, e) => decider.evolve(s, e), decider.initialState());
+  return (await foldStream(store, streamId, decider, (recorded) => parse<Event>(recorded))).state;
 }

@@ -87,16 +87,7 @@ async function decideAndAppend<State, Command, Event extends DomainEvent>(
   const fast = await appendOnCachedFold(store, streamId, decider, command, context, options, cache);
   if (fast !== undefined && fast !== 'conflict') return fast;
   for (let attempt = fast === 'conflict' ? 2 : 1; ; attempt++) {
-    // Start from the cached fold and read only what was appended since (by anyone).
-    const cached = cache.get(streamId);
-    const from = cached === undefined ? 0n : cached.revision + 1n;
-    const recorded = await store.readStream(streamId, { from });
-    let state = cached?.state ?? decider.initialState();
-    for (const r of recorded) state = decider.evolve(state, options.parse(r));
-    const last = recorded.at(-1);
-    const revision = last?.revision ?? cached?.revision;
-    const position = last?.position ?? cached?.position;
-    if (revision !== undefined && position !== undefined) remember(cache, streamId, { state, revision, position });
+    const { state, revision, position } = await foldStream(store, streamId, decider, options.parse);
     if (options.ifMatch !== undefined && revision !== options.ifMatch)
       throw new HttpProblem(412, 'precondition_failed', 'Precondition failed', 'The resource changed since the revision in If-Match.', {
         currentRevision: revision === undefined ? null : String(revision),
@@ -123,6 +114,32 @@ async function decideAndAppend<State, Command, Event extends DomainEvent>(
       await sleep(Math.random() * 5 * 2 ** Math.min(attempt, 6));
     }
   }
+}
+
+/**
+ * The stream's current state: its cached fold (of the last command or read here) brought up to date with what was
+ * appended since, by anyone — a read of the stream's tail, not of its whole history.
+ */
+export async function foldStream<State, Command, Event extends DomainEvent>(
+  store: EventStore,
+  streamId: string,
+  decider: DeciderLike<State, Command, Event>,
+  parse: (recorded: RecordedEvent) => Event,
+): Promise<{ state: State; revision: bigint | undefined; position: Position | undefined }> {
+  const cache = cacheOf<State>(store);
+  const cached = cache.get(streamId);
+  const from = cached === undefined ? 0n : cached.revision + 1n;
+  const recorded = await store.readStream(streamId, { from });
+  let state = cached?.state ?? decider.initialState();
+  for (const r of recorded) state = decider.evolve(state, parse(r));
+  const last = recorded.at(-1);
+  const revision = last?.revision ?? cached?.revision;
+  const position = last?.position ?? cached?.position;
+  // A fold that raced with a newer one (a command meanwhile) does not replace it.
+  const current = cache.get(streamId);
+  if (revision !== undefined && position !== undefined && (current === undefined || current.revision <= revision))
+    remember(cache, streamId, { state, revision, position });
+  return { state, revision, position };
 }
 
 /**
