@@ -20,6 +20,7 @@ import {
   type Projector,
 } from '@orderflow/projection-service';
 import { createScratchDatabase, settleDatabase } from './database.js';
+import { measureLiveLag, type LiveLagResult } from './projectionsLive.js';
 import { round } from './stats.js';
 
 export const description =
@@ -46,6 +47,9 @@ export async function run(args: readonly string[]): Promise<void> {
       'skip-mongo': { type: 'boolean', default: false },
       'in-place': { type: 'boolean', default: false },
       only: { type: 'string', default: 'stock,order history,notifications' },
+      live: { type: 'string', default: 'PostgreSQL JSONB' },
+      'live-rate': { type: 'string', default: '200' },
+      'live-duration': { type: 'string', default: '20' },
     },
   });
   const only = new Set(values.only.split(',').map((p) => p.trim()));
@@ -111,6 +115,39 @@ export async function run(args: readonly string[]): Promise<void> {
       }
     }
 
+    // Live lag, after every rebuild (its appends would change what they replay).
+    const live: LiveLagResult[] = [];
+    const liveStores = new Set(values.live.split(',').map((p) => p.trim()));
+    for (const [name, factory] of documentStores.filter(([name]) => liveStores.has(name))) {
+      const documents = await factory();
+      try {
+        const watched = [
+          { projection: 'stock', store: 'PostgreSQL', definition: createStockProjector({ pool }), streams: ['inventory-'] },
+          {
+            projection: 'order history',
+            store: name,
+            definition: createOrderHistoryProjector({ documents }),
+            streams: ['order-', 'payment-'],
+          },
+          { projection: 'notifications', store: name, definition: createNotificationsProjector({ documents }), streams: ['order-'] },
+        ].filter((w) => only.has(w.projection));
+        log(`live lag with ${name} documents: ${values['live-rate']} checkouts/s for ${values['live-duration']} s`);
+        live.push(
+          await measureLiveLag({
+            store,
+            pool,
+            watched,
+            skus: Array.from({ length: 20 }, (_, i) => `SKU-${String(i + 1).padStart(4, '0')}`),
+            rate: Number(values['live-rate']),
+            durationS: Number(values['live-duration']),
+            log,
+          }),
+        );
+      } finally {
+        await documents.close();
+      }
+    }
+
     const table = [
       `${'projection'.padEnd(15)} ${'store'.padEnd(20)} ${'events'.padStart(10)} ${'seconds'.padStart(8)} ${'events/s'.padStart(10)}`,
       ...rows.map(
@@ -118,11 +155,20 @@ export async function run(args: readonly string[]): Promise<void> {
           `${r.projection.padEnd(15)} ${r.target.padEnd(20)} ${String(r.events).padStart(10)} ${String(r.seconds).padStart(8)} ${String(r.eventsPerSecond).padStart(10)}`,
       ),
     ].join('\n');
+    const liveTable = live.flatMap((l) => [
+      `live: ${l.ordersPerSecond} checkouts/s (${l.eventsPerSecond} events/s) appended; lag from append to read-model commit:`,
+      `${'projection'.padEnd(15)} ${'store'.padEnd(20)} ${'samples'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)}`,
+      ...l.rows.map(
+        (r) =>
+          `${r.projection.padEnd(15)} ${r.store.padEnd(20)} ${String(r.samples).padStart(8)} ${String(r.p50Ms).padStart(8)} ${String(r.p99Ms).padStart(8)} ${String(r.maxMs).padStart(8)}`,
+      ),
+    ]);
     const rate = (projection: string, store: string) =>
       rows.find((r) => r.projection === projection && r.target.startsWith(store))?.eventsPerSecond ?? null;
     const targets = [
       `stock in PostgreSQL ≥ 50,000 events/s: ${rate('stock', 'PostgreSQL') ?? '–'}`,
       `order history in MongoDB ≥ 20,000 events/s: ${rate('order history', 'MongoDB') ?? 'not measured'}`,
+      ...live.flatMap((l) => l.rows.map((r) => `live lag p99 < 100 ms, ${r.projection} in ${r.store}: ${r.p99Ms} ms`)),
     ];
     const json = {
       bench: 'projections',
@@ -132,9 +178,12 @@ export async function run(args: readonly string[]): Promise<void> {
       rebuild: Object.fromEntries(
         rows.map((r) => [`${r.projection} @ ${r.target}`, { events: r.events, seconds: r.seconds, eventsPerSecond: r.eventsPerSecond }]),
       ),
+      live,
       environment: { node: process.version, cpus: os.cpus().length },
     };
-    process.stdout.write(`${table}\n\ntargets:\n  ${targets.join('\n  ')}\n\n${JSON.stringify(json)}\n`);
+    process.stdout.write(
+      `${table}\n${liveTable.length > 0 ? `\n${liveTable.join('\n')}\n` : ''}\ntargets:\n  ${targets.join('\n  ')}\n\n${JSON.stringify(json)}\n`,
+    );
   } finally {
     await store.close();
     await pool.end();
