@@ -39,7 +39,8 @@ export async function seedOrders(documents: DocumentStore, customers: number, or
         lastPosition: position,
       };
     });
-    await collection.upsertMany(batch);
+    // A new collection: FerretDB then inserts without a scan per batch.
+    await collection.upsertMany(batch, { fresh: true });
   }
 }
 
