@@ -1,16 +1,14 @@
-import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readInfraEnv } from '@orderflow/platform';
-import { createScratchDatabase, withAdmin } from './database.js';
+import { createScratchDatabase, withAdmin, type ScratchDatabase } from './database.js';
 import { defaultConfig, phases, type BenchConfig } from './eventstore/config.js';
 import type { StoreFigures } from './eventstore/figures.js';
 import { report } from './eventstore/report.js';
+import { StoreWorker } from './eventstore/storeWorker.js';
 import { round } from './stats.js';
 
 const stores = ['ours', 'emmett'] as const;
@@ -20,7 +18,7 @@ export const description = 'our PostgreSQL event store against Emmett (@event-dr
 
 /**
  * `pnpm bench eventstore [--stores ours,emmett] [--phases seed,catchUp,…] [--seed-events N] [--measure-ms N]`.
- * Each store runs in a worker process of its own on a fresh database, one after the other; progress goes to
+ * Each store runs in a worker process of its own on a fresh database; each phase runs for one store, then the next; progress goes to
  * stderr, the table and then the JSON line to stdout.
  */
 export async function run(args: readonly string[]): Promise<void> {
@@ -57,14 +55,26 @@ export async function run(args: readonly string[]): Promise<void> {
     `PostgreSQL ${server.version} (max_connections ${server.maxConnections}), ${os.cpus().length} cores, Node ${process.version}\n`,
   );
 
+  // Every store gets its database and worker up front; then each phase runs for one store after the other, so a
+  // change in the machine's load (shared here) moves both figures of a ratio rather than one.
   const figures: Partial<Record<Store, StoreFigures>> = {};
-  for (const store of selected) {
-    const database = await createScratchDatabase(adminUrl, `bench_eventstore_${store}_${randomBytes(4).toString('hex')}`);
-    try {
-      figures[store] = await measureInWorker(store, database.url, config);
-    } finally {
-      await database.drop();
+  const databases: ScratchDatabase[] = [];
+  const workers: StoreWorker[] = [];
+  try {
+    for (const store of selected) {
+      const database = await createScratchDatabase(adminUrl, `bench_eventstore_${store}_${randomBytes(4).toString('hex')}`);
+      databases.push(database);
+      workers.push(await StoreWorker.start(store, database.url, config));
     }
+    for (const phase of phases.filter((p) => config.phases.includes(p)))
+      for (const worker of workers) {
+        process.stderr.write(`${loadAverage()}\n`);
+        await worker.run(phase);
+      }
+    for (const worker of workers) figures[worker.store as Store] = await worker.finish();
+  } finally {
+    for (const worker of workers) worker.kill();
+    for (const database of databases) await database.drop();
   }
 
   const environment = { node: process.version, postgres: server.version, cpus: os.cpus().length };
@@ -79,20 +89,11 @@ export async function run(args: readonly string[]): Promise<void> {
   process.stdout.write(`${lines.join('\n')}\n\n${json}\n`);
 }
 
-function measureInWorker(store: Store, url: string, config: BenchConfig): Promise<StoreFigures> {
-  const self = fileURLToPath(import.meta.url);
-  const worker = path.join(path.dirname(self), 'eventstore', `worker${path.extname(self)}`);
-  return new Promise((resolve, reject) => {
-    let figures: StoreFigures | undefined;
-    // The worker's stdout goes to our stderr: stdout carries only the table and the JSON line.
-    const child = fork(worker, [store, url, JSON.stringify(config)], { stdio: ['ignore', 2, 2, 'ipc'] });
-    child.on('message', (message) => (figures = message as StoreFigures));
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (figures !== undefined && code === 0) resolve(figures);
-      else reject(new Error(`${store} worker ended with ${signal ?? `code ${code}`} before reporting`));
-    });
-  });
+function loadAverage(): string {
+  return `load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ')}`;
 }
 
 function peerVersion(): string {
