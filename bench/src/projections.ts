@@ -120,9 +120,11 @@ export async function run(args: readonly string[]): Promise<void> {
     const liveStores = new Set(values.live.split(',').map((p) => p.trim()));
     for (const [name, factory] of documentStores.filter(([name]) => liveStores.has(name))) {
       const documents = await factory();
+      // Each live processor holds a connection for its lease: a pool of their own, so checkpoints never queue for one.
+      const livePool = new pg.Pool({ connectionString: database.url, max: 12 });
       try {
         const watched = [
-          { projection: 'stock', store: 'PostgreSQL', definition: createStockProjector({ pool }), streams: ['inventory-'] },
+          { projection: 'stock', store: 'PostgreSQL', definition: createStockProjector({ pool: livePool }), streams: ['inventory-'] },
           {
             projection: 'order history',
             store: name,
@@ -135,7 +137,7 @@ export async function run(args: readonly string[]): Promise<void> {
         live.push(
           await measureLiveLag({
             store,
-            pool,
+            pool: livePool,
             watched,
             skus: Array.from({ length: 20 }, (_, i) => `SKU-${String(i + 1).padStart(4, '0')}`),
             rate: Number(values['live-rate']),
@@ -144,6 +146,7 @@ export async function run(args: readonly string[]): Promise<void> {
           }),
         );
       } finally {
+        await livePool.end();
         await documents.close();
       }
     }
