@@ -188,6 +188,9 @@ export function startProcessor(definition: ProcessorDefinition, deps: ProcessorD
         }
         if (subscriptionSignal.aborted) break;
       }
+      // Stopping applies what was read (as before the read-ahead); a lost lease or a failed batch does not.
+      const last = buffer.at(-1);
+      if (last !== undefined && !lease.signal.aborted && !reading.signal.aborted) await cut(last.position);
     };
     const reader = read().then(
       () => {
@@ -199,8 +202,8 @@ export function startProcessor(definition: ProcessorDefinition, deps: ProcessorD
     );
     const sampler = startLagSampler(lease.signal);
     try {
-      // Batches commit one after the other, in log order; what was read ahead when stopping is read again next time.
-      for (let batch = await ahead.take(); batch !== undefined && !isStopping() && !lease.signal.aborted; batch = await ahead.take()) {
+      // Batches commit one after the other, in log order, until the reader ends (stopped: after what it had read).
+      for (let batch = await ahead.take(); batch !== undefined && !lease.signal.aborted; batch = await ahead.take()) {
         await apply(batch);
         if (batch.live && ahead.size === 0) processorMetrics.lagEvents.set({ processor: name }, 0);
       }
