@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EachBatchPayload, Kafka } from 'kafkajs';
-import { eventHeaders, type EventEnvelope, type EventStore, type NewEvent, type RecordedEvent } from '@orderflow/platform';
+import { eventHeaders, type EventEnvelope, type EventStore, type NewEvent, type Position, type RecordedEvent } from '@orderflow/platform';
 
 /** Shared by the forwarder's integration tests: events to forward, and a consumer group that records what arrives. */
 
@@ -27,13 +27,20 @@ export function newEvent(type: string, data: Record<string, string | number>): N
 }
 
 /** Appends `rounds` rounds; each round adds one event to each of `streams` streams of every kind, interleaved. */
-export async function appendFlow(store: EventStore, options: { streams: number; rounds: number; tag: string }): Promise<void> {
+export async function appendFlow(
+  store: EventStore,
+  options: { streams: number; rounds: number; tag: string },
+): Promise<Position | undefined> {
+  let last: Position | undefined;
   for (let round = 0; round < options.rounds; round++)
     for (let i = 0; i < options.streams; i++)
       for (const kind of kinds) {
         const type = kind.types[round % kind.types.length] ?? 'Unknown';
-        await store.appendToStream(`${kind.prefix}${options.tag}-${i}`, [newEvent(type, { id: `${options.tag}-${i}`, round })]);
+        ({ position: last } = await store.appendToStream(`${kind.prefix}${options.tag}-${i}`, [
+          newEvent(type, { id: `${options.tag}-${i}`, round }),
+        ]));
       }
+  return last;
 }
 
 /** Every event of the forwarded streams, in log order. */
