@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ConcurrencyError,
   currentTraceparent,
+  EventIdReusedError,
   HttpProblem,
   type EventStore,
   type JsonObject,
@@ -42,6 +43,10 @@ export interface HandleOptions<Event> {
   readonly schemaVersionOf: (type: string) => number;
   /** `If-Match`: the stream revision the caller last saw; a mismatch is a 412, never retried. */
   readonly ifMatch?: bigint;
+  /**
+   * Attempts before a conflict is given up (default 64, about ten seconds of backoff): a process losing race after
+   * race to another one that writes the same hot stream gets its turn once that one's queue has drained.
+   */
   readonly maxAttempts?: number;
 }
 
@@ -82,7 +87,7 @@ async function decideAndAppend<State, Command, Event extends DomainEvent>(
   context: CommandContext,
   options: HandleOptions<Event>,
 ): Promise<HandleResult<Event>> {
-  const maxAttempts = options.maxAttempts ?? 16;
+  const maxAttempts = options.maxAttempts ?? 64;
   const cache = cacheOf<State>(store);
   const fast = await appendOnCachedFold(store, streamId, decider, command, context, options, cache);
   if (fast !== undefined && fast !== 'conflict') return fast;
@@ -110,6 +115,7 @@ async function decideAndAppend<State, Command, Event extends DomainEvent>(
       return { events, revision: result.nextExpectedRevision, position: result.position, attempts: attempt };
     } catch (err) {
       cache.delete(streamId);
+      if (err instanceof ConcurrencyError) markContended(store, streamId);
       if (!(err instanceof ConcurrencyError) || options.ifMatch !== undefined || attempt >= maxAttempts) throw err;
       await sleep(Math.random() * 5 * 2 ** Math.min(attempt, 6));
     }
@@ -144,7 +150,9 @@ export async function foldStream<State, Command, Event extends DomainEvent>(
 
 /**
  * The fast path: a stream this process wrote last is decided on its cached fold and appended at the cached revision,
- * with no read. The store's revision check is the proof that nobody wrote in between; when somebody did (a conflict),
+ * and a stream it has not seen is decided as a new one and appended as `no_stream`, with no read. A stream other
+ * processes write too (a conflict in the last second) goes the reading way: a process that never reads would win
+ * every race against one that does, and starve its commands. The store's revision check is the proof that nobody wrote in between; when somebody did (a conflict),
  * or the decision is empty or a refusal (which must hold for the stream as it is, not as cached), the caller reads
  * the stream and decides again (a conflict counts as its first attempt). An `If-Match` always reads: it compares against the stored revision.
  */
@@ -157,11 +165,14 @@ async function appendOnCachedFold<State, Command, Event extends DomainEvent>(
   options: HandleOptions<Event>,
   cache: Map<string, CachedFold<State>>,
 ): Promise<HandleResult<Event> | 'conflict' | undefined> {
+  if (options.ifMatch !== undefined || isContended(store, streamId)) return undefined;
+  // A stream not cached here is taken to be new: creating it needs no read, and for one that exists the store
+  // refuses the append (`no_stream`) and the caller reads it.
   const cached = cache.get(streamId);
-  if (cached === undefined || options.ifMatch !== undefined) return undefined;
+  const state = cached?.state ?? decider.initialState();
   let events: readonly Event[];
   try {
-    events = decider.decide(command, cached.state);
+    events = decider.decide(command, state);
   } catch {
     return undefined;
   }
@@ -171,18 +182,23 @@ async function appendOnCachedFold<State, Command, Event extends DomainEvent>(
       store.appendToStream(
         streamId,
         events.map((e, i) => toNewEvent(e, i, streamId, context, options.schemaVersionOf(e.type))),
-        { expectedRevision: cached.revision },
+        { expectedRevision: cached?.revision ?? 'no_stream' },
       ),
     );
     remember(cache, streamId, {
-      state: events.reduce((s, e) => decider.evolve(s, e), cached.state),
+      state: events.reduce((s, e) => decider.evolve(s, e), state),
       revision: result.nextExpectedRevision,
       position: result.position,
     });
     return { events, revision: result.nextExpectedRevision, position: result.position, attempts: 1 };
   } catch (err) {
     cache.delete(streamId);
-    if (err instanceof ConcurrencyError) return 'conflict';
+    if (err instanceof ConcurrencyError) {
+      markContended(store, streamId);
+      return 'conflict';
+    }
+    // Decided on a state that was not the stream's: the read path decides again on the real one.
+    if (err instanceof EventIdReusedError) return undefined;
     throw err;
   }
 }
@@ -194,6 +210,31 @@ interface CachedFold<State> {
 }
 
 const maxCachedStreams = 10_000;
+const contendedForMs = 1_000;
+const contention = new WeakMap<EventStore, Map<string, number>>();
+
+function markContended(store: EventStore, streamId: string): void {
+  let byStream = contention.get(store);
+  if (byStream === undefined) {
+    byStream = new Map();
+    contention.set(store, byStream);
+  }
+  byStream.delete(streamId);
+  byStream.set(streamId, Date.now() + contendedForMs);
+  if (byStream.size > maxCachedStreams) {
+    const oldest = byStream.keys().next().value;
+    if (oldest !== undefined) byStream.delete(oldest);
+  }
+}
+
+function isContended(store: EventStore, streamId: string): boolean {
+  const byStream = contention.get(store);
+  const until = byStream?.get(streamId);
+  if (until === undefined) return false;
+  if (until > Date.now()) return true;
+  byStream?.delete(streamId);
+  return false;
+}
 const caches = new WeakMap<EventStore, Map<string, CachedFold<unknown>>>();
 const queues = new WeakMap<EventStore, Map<string, Promise<unknown>>>();
 
