@@ -7,7 +7,7 @@ import { execute, metadataFor } from '../commands.js';
 import { deterministicUuid } from '../handling/handleCommand.js';
 import type { PaymentGateway } from '../payments/paymentGateway.js';
 import { routeEvent, timerInputId, type RoutedInput } from './checkoutInputs.js';
-import { operatorRetryKind, recordPhase, updateTimers, type DueTimer } from './checkoutTables.js';
+import { operatorRetryKind, recordPhase, recordStepWithoutEffects, updateTimers, type DueTimer } from './checkoutTables.js';
 import { sagaMetrics } from './checkoutMetrics.js';
 import { runEffects, sagaActor } from './runEffects.js';
 
@@ -99,11 +99,16 @@ export function createCheckoutHandler(deps: CheckoutHandlerDeps): CheckoutHandle
     if (decided !== undefined) sagaMetrics.steps.inc({ phase: step.phase });
     // Recorded, nothing done yet: the point a crash test kills at (the effects below must survive it).
     deps.logger.debug({ orderId, inputId, phase: step.phase, redelivered: decided === undefined }, 'checkout step recorded');
+    const reason = 'cancellation' in step ? step.cancellation?.reason : undefined;
+    const phaseRow = { orderId, phase: step.phase, reason, revision };
+    if (step.effects.length === 0) {
+      await recordStepWithoutEffects(pool, step.timersSet, step.timersCancelled, phaseRow);
+      return;
+    }
     // Timers first: an open checkout always has one that will move it, even if the effects below never run.
     await updateTimers(pool, orderId, step.timersSet, step.timersCancelled);
     const { failures, appended } = await runEffects({ ...deps, orderId }, step.effects);
-    const reason = 'cancellation' in step ? step.cancellation?.reason : undefined;
-    await recordPhase(pool, { orderId, phase: step.phase, reason, revision });
+    await recordPhase(pool, phaseRow);
     // A gateway failure is an input in its own right, named after the step that met it.
     for (const failure of failures)
       await handleOne({ orderId, inputId: `gw:${failure.operation}:${inputId}`.slice(0, 128), input: failure });

@@ -105,17 +105,40 @@ export async function fireDueTimers(
   return rows.length;
 }
 
+export interface PhaseRow {
+  readonly orderId: string;
+  readonly phase: CheckoutPhase;
+  readonly reason: string | undefined;
+  readonly revision: bigint;
+}
+
+const upsertPhase = (values: string) => `insert into checkout.checkouts (order_id, phase, reason, revision) ${values}
+  on conflict (order_id) do update set phase = excluded.phase, reason = coalesce(excluded.reason, checkout.checkouts.reason),
+    revision = excluded.revision, updated_at = now()
+  where checkout.checkouts.revision < excluded.revision`;
+
 /** Records a checkout's phase after a step; an older revision never overwrites a newer one. */
-export async function recordPhase(
+export async function recordPhase(pool: pg.Pool, row: PhaseRow): Promise<void> {
+  await pool.query(upsertPhase('values ($1, $2, $3, $4)'), [row.orderId, row.phase, row.reason ?? null, row.revision.toString()]);
+}
+
+/** A step without effects: its timers and its phase in one statement. */
+export async function recordStepWithoutEffects(
   pool: pg.Pool,
-  row: { orderId: string; phase: CheckoutPhase; reason: string | undefined; revision: bigint },
+  set: readonly CheckoutTimer[],
+  cancelled: readonly CheckoutTimer[],
+  row: PhaseRow,
 ): Promise<void> {
   await pool.query(
-    `insert into checkout.checkouts (order_id, phase, reason, revision) values ($1, $2, $3, $4)
-     on conflict (order_id) do update set phase = excluded.phase, reason = coalesce(excluded.reason, checkout.checkouts.reason),
-       revision = excluded.revision, updated_at = now()
-     where checkout.checkouts.revision < excluded.revision`,
-    [row.orderId, row.phase, row.reason ?? null, row.revision.toString()],
+    `with cancelled as (
+       delete from checkout.timers where order_id = $1
+         and (kind, due_at) in (select * from unnest($4::text[], $5::timestamptz[]))),
+     set as (
+       insert into checkout.timers (order_id, kind, due_at)
+       select $1, t.kind, t.due_at from unnest($2::text[], $3::timestamptz[]) as t(kind, due_at)
+       on conflict do nothing)
+     ${upsertPhase('values ($1, $6, $7, $8)')}`,
+    [row.orderId, ...timerColumns(set), ...timerColumns(cancelled), row.phase, row.reason ?? null, row.revision.toString()],
   );
 }
 
