@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,6 +35,11 @@ interface Phase {
   readonly backlogAtEnd: number;
   /** Accepted and never confirmed within the drain. */
   readonly unconfirmed: number;
+  /**
+   * CPU time per confirmed order, window and drain (placing, saga, projections, query side idle): the engine's Node
+   * process and its PostgreSQL. 2 cores / their sum is the machine's ceiling in orders/s, whatever else runs on it.
+   */
+  readonly cpuMsPerOrder: { readonly engine: number; readonly postgres: number };
   /** Median ms between the steps of a checkout, from the events' commit times (a sample of the confirmed orders). */
   readonly steps: Readonly<Record<string, number>>;
 }
@@ -145,7 +150,19 @@ export async function run(args: readonly string[]): Promise<void> {
 
   const fixed = results.find((r) => r.targetRate !== 'max');
   const max = results.find((r) => r.targetRate === 'max');
-  const header = ['phase', 'accepted/s', 'confirmed/s', 'place p50/p99 ms', 'confirm p50 ms', 'p99 ms', 'max ms', 'backlog', 'unconfirmed'];
+  const header = [
+    'phase',
+    'accepted/s',
+    'confirmed/s',
+    'place p50/p99 ms',
+    'confirm p50 ms',
+    'p99 ms',
+    'max ms',
+    'backlog',
+    'unconfirmed',
+    'CPU ms/order node+pg',
+    'ceiling/s',
+  ];
   const rows = results.map((r) => [
     r.name,
     String(r.acceptedPerS),
@@ -156,6 +173,8 @@ export async function run(args: readonly string[]): Promise<void> {
     String(r.maxMs),
     String(r.backlogAtEnd),
     String(r.unconfirmed),
+    `${r.cpuMsPerOrder.engine} + ${r.cpuMsPerOrder.postgres}`,
+    String(cpuCeiling(r)),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)));
   const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
@@ -170,7 +189,7 @@ export async function run(args: readonly string[]): Promise<void> {
   const environment = { node: process.version, cpus: os.cpus().length, load1: round(os.loadavg()[0] ?? 0) };
   process.stdout.write(
     `${[line(header), ...rows.map(line)].join('\n')}\n` +
-      `(latency: the order's 201 → OrderConfirmed seen by a subscriber; backlog: accepted and not yet confirmed when the phase ended; unconfirmed: not confirmed ${drainS} s after the phase)\n\n${breakdown.join('\n')}\n\ntargets:\n${targets.join('\n')}\n\n` +
+      `(latency: the order's 201 → OrderConfirmed seen by a subscriber; backlog: accepted and not yet confirmed when the phase ended; unconfirmed: not confirmed ${drainS} s after the phase; CPU: the engine's and its PostgreSQL's per confirmed order, ceiling: cores / that)\n\n${breakdown.join('\n')}\n\ntargets:\n${targets.join('\n')}\n\n` +
       `${JSON.stringify({
         bench: 'checkout',
         topology: 'embedded',
@@ -180,6 +199,12 @@ export async function run(args: readonly string[]): Promise<void> {
         totalSeconds: round((performance.now() - began) / 1000),
       })}\n`,
   );
+}
+
+/** Orders/s the machine's cores could carry at the measured CPU cost per order (the engine and PostgreSQL only). */
+function cpuCeiling(phase: Phase): number {
+  const perOrder = phase.cpuMsPerOrder.engine + phase.cpuMsPerOrder.postgres;
+  return perOrder > 0 ? Math.round((os.cpus().length * 1000) / perOrder) : 0;
 }
 
 type Placer = ReturnType<typeof createPlacer> & {
@@ -224,12 +249,15 @@ async function onFreshEngine(
 
     async function measure(name: string, targetRate: number | 'max', durationS: number, load: () => Promise<void>): Promise<Phase> {
       placer.reset();
+      const cpuBefore = await engine.cpuSeconds();
       const started = performance.now();
       await load();
       const windowEnd = performance.now();
       const accepted = placer.acceptedIds();
       const backlogAtEnd = accepted.filter((id) => !confirmations.has(id)).length;
       const unconfirmed = await confirmations.settle(accepted, drainS * 1000);
+      const cpuAfter = await engine.cpuSeconds();
+      const perOrderMs = (seconds: number) => round((seconds * 1000) / Math.max(1, accepted.length - unconfirmed));
       const latency = new LatencyRecorder();
       let confirmedInWindow = 0;
       for (const id of accepted) {
@@ -256,6 +284,10 @@ async function onFreshEngine(
         maxMs: round(latency.percentile(100)),
         backlogAtEnd,
         unconfirmed,
+        cpuMsPerOrder: {
+          engine: perOrderMs(cpuAfter.engine - cpuBefore.engine),
+          postgres: perOrderMs(cpuAfter.postgres - cpuBefore.postgres),
+        },
         steps: await stepBreakdown(
           opened,
           accepted.filter((id) => confirmations.has(id)).filter((_, i, all) => i % Math.max(1, Math.floor(all.length / 100)) === 0),
@@ -414,7 +446,38 @@ interface Engine {
   readonly databaseUrl: string;
   readonly pgPort: number;
   readonly secret: string;
+  /** CPU seconds used so far by the engine's Node process and by its PostgreSQL server (all its processes). */
+  cpuSeconds(): Promise<{ engine: number; postgres: number }>;
   stop(): Promise<void>;
+}
+
+const clockTicks = 100; // USER_HZ on Linux
+
+/** utime, stime, cutime, cstime and the parent of a process, from /proc (`undefined`: gone). */
+async function procStat(pid: number): Promise<{ own: number; children: number; ppid: number } | undefined> {
+  try {
+    const text = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // The command name may hold spaces: the fields start after its closing parenthesis.
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    const at = (n: number) => Number(fields[n - 3]);
+    return { own: (at(14) + at(15)) / clockTicks, children: (at(16) + at(17)) / clockTicks, ppid: at(4) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU seconds of a PostgreSQL server: the postmaster, the backends it has reaped, and those running now. */
+async function postgresCpuSeconds(dataDir: string): Promise<number> {
+  const postmaster = Number((await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  const root = await procStat(postmaster);
+  if (root === undefined) return 0;
+  let total = root.own + root.children;
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await procStat(Number(entry));
+    if (stat?.ppid === postmaster) total += stat.own;
+  }
+  return total;
 }
 
 /** `orderflow start` on free ports and a temp data folder, none of the test infrastructure's URLs passed on. */
@@ -473,6 +536,10 @@ async function startEngine(cpuProfileDir: string | undefined): Promise<Engine> {
     databaseUrl: `postgres://postgres:postgres@127.0.0.1:${pgPort}/postgres`,
     pgPort,
     secret,
+    async cpuSeconds() {
+      const engine = child.pid === undefined ? undefined : await procStat(child.pid);
+      return { engine: engine?.own ?? 0, postgres: await postgresCpuSeconds(path.join(dataDir, 'postgres')) };
+    },
     async stop() {
       if (child.exitCode === null) {
         child.kill('SIGTERM');
