@@ -42,6 +42,7 @@ const statement = {
 export class GroupCommitter {
   #queue: QueuedAppend[] = [];
   #inFlight = 0;
+  #lastTransaction = 0n;
   readonly #streamsInFlight = new Set<string>();
   #scheduled = false;
   #idle: (() => void) | undefined;
@@ -58,6 +59,11 @@ export class GroupCommitter {
       this.#queue.push({ streamId, expected, events, resolve, reject });
       this.#schedule();
     });
+  }
+
+  /** The highest transaction id of an append answered so far (0 before any). */
+  get lastTransaction(): bigint {
+    return this.#lastTransaction;
   }
 
   /** Resolves once every append handed in so far has been answered. */
@@ -139,7 +145,9 @@ export class GroupCommitter {
         append.reject(new Error('append_to_streams returned no position'));
       else {
         wrote = true;
-        append.resolve({ nextExpectedRevision: BigInt(row.revision), position: encodePosition(BigInt(row.tx_id), BigInt(row.seq)) });
+        const transaction = BigInt(row.tx_id);
+        if (transaction > this.#lastTransaction) this.#lastTransaction = transaction;
+        append.resolve({ nextExpectedRevision: BigInt(row.revision), position: encodePosition(transaction, BigInt(row.seq)) });
       }
     }
     if (wrote) this.written();

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { migrate } from '../../postgres/migrate.js';
 import { ConcurrencyError, StreamDeletedError } from '../errors.js';
@@ -11,10 +12,10 @@ import {
   type EventStoreLimits,
 } from '../validate.js';
 import { readAllQuery } from './readAllQuery.js';
-import { eventColumns, toRecordedEvents, type MaybeEventRow } from './rows.js';
+import { eventColumns, toRecordedEvents, type EventRow } from './rows.js';
 import { GroupCommitter, type GroupCommitSettings } from './groupCommit.js';
 import { eventStoreMigrations } from './schema.js';
-import { subscribe, type SubscriptionSettings } from './subscription.js';
+import { ownWritesAttempts, subscribe, type SubscriptionSettings } from './subscription.js';
 import { Wakeups } from './wakeups.js';
 
 export interface PostgresEventStoreOptions {
@@ -62,17 +63,18 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
       const from = readOptions.from ?? (backwards ? 'end' : 'start');
       if (typeof from === 'bigint') validateExpectedRevision(from, 'from');
       const bound = from === 'start' ? '0' : from === 'end' ? String(2n ** 62n) : from.toString();
-      const { rows } = await pool.query<MaybeEventRow & { tombstoned: boolean }>(
-        `select s.tombstoned, page.* from es.streams s left join lateral (
+      const { rows } = await pool.query<EventRow>({
+        rowMode: 'array' as const,
+        text: `select s.tombstoned, page.* from es.streams s left join lateral (
            select ${eventColumns} from es.events e
             where e.stream_id = s.stream_id and e.revision >= s.truncate_before
               and e.revision ${backwards ? '<=' : '>='} $2::bigint
             order by e.revision ${backwards ? 'desc' : 'asc'} limit $3
          ) page on true
          where s.stream_id = $1`,
-        [streamId, bound, maxCount],
-      );
-      if (rows[0]?.tombstoned === true) throw new StreamDeletedError(streamId);
+        values: [streamId, bound, maxCount],
+      });
+      if (rows[0]?.[0] === true) throw new StreamDeletedError(streamId);
       return toRecordedEvents(rows);
     },
 
@@ -82,12 +84,20 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
       const from = readOptions.from ?? (direction === 'forwards' ? 'start' : 'end');
       if ((direction === 'forwards' && from === 'end') || (direction === 'backwards' && from === 'start') || maxCount === 0) return [];
       const query = readAllQuery(from, direction, maxCount, readOptions.filter);
-      const { rows } = await pool.query<MaybeEventRow>(query.text, query.values);
-      return toRecordedEvents(rows);
+      // Read-your-writes: a transaction of another session that began before this store's last append and is still
+      // running holds the snapshot's xmin below it, and the append cannot be read yet. Such transactions are short,
+      // so they are waited out, for a bounded time (then what is readable is returned, as always correct).
+      const own = groups.lastTransaction;
+      for (let attempt = 1; ; attempt += 1) {
+        const { rows } = await pool.query<EventRow>({ rowMode: 'array' as const, text: query.text, values: query.values });
+        const xmin = BigInt((rows[0]?.[0] as string | undefined) ?? '0');
+        if (xmin > own || attempt >= ownWritesAttempts) return toRecordedEvents(rows);
+        await sleep(Math.min(2 ** attempt, 50));
+      }
     },
 
     subscribeToAll(subscribeOptions) {
-      return subscribe(pool, wakeups, subscribeOptions, settings);
+      return subscribe(pool, wakeups, subscribeOptions, settings, groups.lastTransaction);
     },
 
     async deleteStream(streamId, deleteOptions = {}): Promise<void> {

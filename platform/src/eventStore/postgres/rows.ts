@@ -9,35 +9,34 @@ import type { EventMetadata, JsonObject, Position, RecordedEvent } from '../type
 export const eventColumns = `lpad(to_hex(e.tx_id::text::bigint), 16, '0') || '/' || lpad(to_hex(e.seq), 16, '0') as position,
   e.stream_id, e.revision::text as revision, e.type, e.data, e.metadata, floor(extract(epoch from e.recorded_at) * 1000)::float8 as recorded_ms`;
 
-export interface EventRow {
-  position: string;
-  stream_id: string;
-  revision: string;
-  type: string;
-  data: JsonObject;
-  metadata: EventMetadata;
-  recorded_ms: number;
-}
+/**
+ * A row of a read, as an array (`rowMode: 'array'`: no object with seven named keys per event, 5–8 % of the client's
+ * catch-up time): one leading column of the query's own, then `eventColumns`, all null when nothing matched.
+ */
+export type EventRow = [
+  lead: unknown,
+  position: string | null,
+  streamId: string,
+  revision: string,
+  type: string,
+  data: JsonObject,
+  metadata: EventMetadata,
+  recordedMs: number,
+];
 
-export function toRecordedEvent(row: EventRow): RecordedEvent {
-  return {
-    streamId: row.stream_id,
-    revision: BigInt(row.revision),
-    position: row.position as Position,
-    type: row.type,
-    data: row.data,
-    metadata: row.metadata,
-    recordedAt: new Date(row.recorded_ms),
-  };
-}
-
-/** A row of a `left join lateral` page: all event columns are null when nothing matched. */
-export type MaybeEventRow = { [K in keyof EventRow]: EventRow[K] | null };
-
-export function toRecordedEvents(rows: readonly MaybeEventRow[]): RecordedEvent[] {
-  return rows.filter(isEventRow).map(toRecordedEvent);
-}
-
-function isEventRow(row: MaybeEventRow): row is EventRow {
-  return row.position !== null;
+export function toRecordedEvents(rows: readonly EventRow[]): RecordedEvent[] {
+  const events: RecordedEvent[] = [];
+  for (const [, position, streamId, revision, type, data, metadata, recordedMs] of rows) {
+    if (position === null) continue;
+    events.push({
+      streamId,
+      revision: BigInt(revision),
+      position: position as Position,
+      type,
+      data,
+      metadata,
+      recordedAt: new Date(recordedMs),
+    });
+  }
+  return events;
 }

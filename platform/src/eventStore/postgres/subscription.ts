@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { comparePositions, encodePosition, positionBefore } from '../position.js';
 import type { EventFilter, Position, RecordedEvent, SubscribeToAllOptions, SubscriptionItem } from '../types.js';
 import { readAllQuery } from './readAllQuery.js';
-import { toRecordedEvents, type MaybeEventRow } from './rows.js';
+import { toRecordedEvents, type EventRow } from './rows.js';
 import type { Wakeups } from './wakeups.js';
 
 export interface SubscriptionSettings {
@@ -14,7 +14,8 @@ export interface SubscriptionSettings {
   readonly maxRetries: number;
 }
 
-type PageRow = MaybeEventRow & { snapshot_xmin: string };
+/** Reads retried while the store's own last append is not yet readable (server-wide xmin): about 2 s in all. */
+export const ownWritesAttempts = 45;
 
 /**
  * Catch-up then live over the global log. Every page is read below the snapshot's xmin; when a page comes back
@@ -25,12 +26,15 @@ export async function* subscribe(
   wakeups: Wakeups,
   options: SubscribeToAllOptions,
   settings: SubscriptionSettings,
+  /** The store's last answered append when the subscription starts: the first checkpoint comes after it. */
+  ownWrites = 0n,
 ): AsyncGenerator<SubscriptionItem> {
   const { signal, filter } = options;
   const aborted = () => signal?.aborted === true;
   let position: Position = options.from === 'end' ? await boundary(pool) : options.from === 'start' ? encodePosition(0n, 0n) : options.from;
   let checkpointed: Position | undefined;
   let idleWaits = 0;
+  let ownWaits = 0;
   await wakeups.listen().catch(() => undefined);
   let failures = 0;
   let ahead: { generation: number; result: Promise<PageResult> } | undefined;
@@ -67,6 +71,13 @@ export async function* subscribe(
     // Short page: everything below xmin is scanned; report it so sparse filters still record progress.
     const scanned = positionBefore(xmin);
     if (comparePositions(scanned, position) > 0) position = scanned;
+    // "Caught up" also covers the appends this store had answered when the subscription started; while a
+    // transaction of another session older than them still runs, they are not readable yet: wait it out (bounded).
+    if (checkpointed === undefined && xmin <= ownWrites && ownWaits < ownWritesAttempts) {
+      ownWaits += 1;
+      await wakeups.wait(Math.min(2 ** ownWaits, 50), signal);
+      continue;
+    }
     // The first checkpoint also says "caught up": a subscriber from `end` knows from then on it misses nothing.
     if (checkpointed === undefined || comparePositions(position, checkpointed) > 0) {
       checkpointed = position;
@@ -93,8 +104,9 @@ interface PageResult {
 
 async function page(pool: pg.Pool, from: Position, limit: number, filter?: EventFilter): Promise<PageResult> {
   const query = readAllQuery(from, 'forwards', limit, filter);
-  const { rows } = await pool.query<PageRow>(query.text, query.values);
-  const xmin = BigInt(rows[0]?.snapshot_xmin ?? '1');
+  const { rows } = await pool.query<EventRow>({ rowMode: 'array' as const, text: query.text, values: query.values });
+  // The first column of every row is the snapshot's xmin (see readAllQuery).
+  const xmin = BigInt((rows[0]?.[0] as string | undefined) ?? '1');
   return { events: toRecordedEvents(rows), xmin };
 }
 
