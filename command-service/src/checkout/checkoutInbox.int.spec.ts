@@ -114,4 +114,27 @@ describeWith('postgres', 'checkout inbox', (use) => {
     await inbox.drain(5_000);
     expect(await stored()).toEqual([]);
   });
+
+  it('handles at most `concurrency` inputs at once, the others in the order they came', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const started: string[] = [];
+    const inbox = createCheckoutInbox(
+      pool,
+      async (routed) => {
+        started.push(routed.orderId);
+        await gate;
+      },
+      logger,
+      { concurrency: 2 },
+    );
+    await inbox.admit(['I', 'J', 'K', 'L', 'M'].map((orderId, n) => input(orderId, n)));
+    await eventually(() => Promise.resolve(started.length === 2));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(started).toEqual(['I', 'J']);
+    release();
+    await inbox.drain(5_000);
+    expect(started).toEqual(['I', 'J', 'K', 'L', 'M']);
+    expect(await stored()).toEqual([]);
+  });
 });

@@ -11,6 +11,11 @@ export interface CheckoutInboxOptions {
   readonly retryAfterMs?: number;
   /** Attempts before an input is left for operators (`orderflow checkouts retry`) (default 10). */
   readonly maxAttempts?: number;
+  /**
+   * Inputs handled at once (default 128); the others wait their turn in order. Without a bound, a burst beyond what
+   * the cores can carry slows every step at once until gateway calls time out and are retried, which costs more.
+   */
+  readonly concurrency?: number;
 }
 
 export interface CheckoutInbox {
@@ -51,7 +56,21 @@ export function createCheckoutInbox(
   const maxInFlight = options.maxInFlight ?? 2_000;
   const retryAfterMs = options.retryAfterMs ?? 10_000;
   const maxAttempts = options.maxAttempts ?? 10;
+  const concurrency = Math.max(1, options.concurrency ?? 128);
   const running = new Set<string>();
+  let handling = 0;
+  const turns: (() => void)[] = [];
+  const turn = () =>
+    handling < concurrency
+      ? (handling++, Promise.resolve())
+      : new Promise<void>((resolve) => {
+          turns.push(resolve);
+        });
+  const nextTurn = () => {
+    const next = turns.shift();
+    if (next === undefined) handling -= 1;
+    else next();
+  };
   let waiters: (() => void)[] = [];
   let swept = false;
   let handled: { orderId: string; inputId: string }[] = [];
@@ -96,7 +115,8 @@ export function createCheckoutInbox(
     const id = key(routed.orderId, routed.inputId);
     if (running.has(id)) return;
     running.add(id);
-    handle(routed)
+    turn()
+      .then(() => handle(routed))
       .then(
         () => {
           handled.push({ orderId: routed.orderId, inputId: routed.inputId });
@@ -105,6 +125,7 @@ export function createCheckoutInbox(
         (err: unknown) => failed(routed, err),
       )
       .finally(() => {
+        nextTurn();
         running.delete(id);
         if (running.size < maxInFlight) wake();
       });
