@@ -102,9 +102,11 @@ describe('pnpm start (the embedded engine in one process)', () => {
     expect(first.status, JSON.stringify(first.body)).toBe(200);
     expect(first.body.orderId).toBe(orderId);
 
+    // Confirmation comes first, the capture right after it (the saga confirms, commits the stock, then captures).
     const confirmed = await eventually(async () => {
       const { body } = await call(`${engine.queryUrl}/v1/orders/${orderId}`, customer);
-      return body.status === 'confirmed' ? body : undefined;
+      const payment = body.payment as { status?: string } | undefined;
+      return body.status === 'confirmed' && payment?.status === 'captured' ? body : undefined;
     });
     expect(confirmed.payment).toMatchObject({ status: 'captured', captured: 1999 });
 
