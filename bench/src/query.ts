@@ -1,11 +1,17 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { createMongoDocumentStore, createPostgresDocumentStore, readInfraEnv, signToken, type DocumentStore } from '@orderflow/platform';
+import {
+  createMongoDocumentStore,
+  createPostgresDocumentStore,
+  freePort,
+  readInfraEnv,
+  signToken,
+  type DocumentStore,
+} from '@orderflow/platform';
 import { createScratchDatabase } from './database.js';
 import { customerIdOf, orderIdOf, seedOrders } from './query/seedOrders.js';
 import { round } from './stats.js';
@@ -322,19 +328,6 @@ async function dropMongoDatabase(url: string): Promise<void> {
   } finally {
     await documents.close();
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        resolve(typeof address === 'object' && address !== null ? address.port : 0);
-      });
-    });
-  });
 }
 
 function positive(value: string | undefined): number {

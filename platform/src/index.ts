@@ -88,3 +88,4 @@ export {
 } from './kafka/topics.js';
 export { runKafkaConsoleConsumer, startLocalKafkaBroker, type LocalKafkaBroker } from './kafka/localKafkaBroker.js';
 export { closeOnSignals } from './closeOnSignals.js';
+export { freePort } from './freePort.js';

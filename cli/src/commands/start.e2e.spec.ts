@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
-import { loadConfig, signToken } from '@orderflow/platform';
+import { freePort, loadConfig, signToken } from '@orderflow/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { engineDataDir, freePort, startEngineProcess, type EngineProcess } from '../testing/engineProcess.js';
+import { engineDataDir, startEngineProcess, type EngineProcess } from '../testing/engineProcess.js';
 import { startOtlpReceiver } from '../testing/otlpReceiver.js';
 
 const address = { name: 'Ada Lovelace', line1: '1 Analytical Way', city: 'London', postalCode: 'N1 9GU', country: 'GB' };

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
-import { loadConfig, signToken } from '@orderflow/platform';
+import { freePort, loadConfig, signToken } from '@orderflow/platform';
 import { afterAll, describe, expect, it } from 'vitest';
-import { engineDataDir, freePort, startEngineProcess, type EngineProcess } from '../testing/engineProcess.js';
+import { engineDataDir, startEngineProcess, type EngineProcess } from '../testing/engineProcess.js';
 
 const address = { name: 'Grace Hopper', line1: '2 Compiler Row', city: 'Arlington', postalCode: '22201', country: 'US' };
 

@@ -1,21 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbeddedPostgres, type EmbeddedPostgresServer } from '../../embeddedPostgres.js';
 import type { EventStore } from '../types.js';
+import { freePort } from '../../freePort.js';
 import { createPostgresEventStore } from './postgresEventStore.js';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 const event = (n: number) => ({
   type: 'Tick',
