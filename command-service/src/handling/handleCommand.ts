@@ -88,8 +88,7 @@ async function decideAndAppend<State, Command, Event extends DomainEvent>(
   options: HandleOptions<Event>,
 ): Promise<HandleResult<Event>> {
   const maxAttempts = options.maxAttempts ?? 64;
-  const cache = cacheOf<State>(store);
-  const fast = await appendOnCachedFold(store, streamId, decider, command, context, options, cache);
+  const fast = await appendOnCachedFold(store, streamId, decider, command, context, options);
   if (fast !== undefined && fast !== 'conflict') return fast;
   for (let attempt = fast === 'conflict' ? 2 : 1; ; attempt++) {
     const { state, revision, position } = await foldStream(store, streamId, decider, options.parse);
@@ -100,22 +99,9 @@ async function decideAndAppend<State, Command, Event extends DomainEvent>(
     const events = decider.decide(command, state);
     if (events.length === 0) return { events, revision, position, attempts: attempt };
     try {
-      const result = await observeAppend(streamId, () =>
-        store.appendToStream(
-          streamId,
-          events.map((e, i) => toNewEvent(e, i, streamId, context, options.schemaVersionOf(e.type))),
-          { expectedRevision: revision ?? 'no_stream' },
-        ),
-      );
-      remember(cache, streamId, {
-        state: events.reduce((s, e) => decider.evolve(s, e), state),
-        revision: result.nextExpectedRevision,
-        position: result.position,
-      });
-      return { events, revision: result.nextExpectedRevision, position: result.position, attempts: attempt };
+      const appended = await appendDecided(store, streamId, decider, context, options, { state, revision }, events);
+      return { events, ...appended, attempts: attempt };
     } catch (err) {
-      cache.delete(streamId);
-      if (err instanceof ConcurrencyError) markContended(store, streamId);
       if (!(err instanceof ConcurrencyError) || options.ifMatch !== undefined || attempt >= maxAttempts) throw err;
       await sleep(Math.random() * 5 * 2 ** Math.min(attempt, 6));
     }
@@ -150,11 +136,12 @@ export async function foldStream<State, Command, Event extends DomainEvent>(
 
 /**
  * The fast path: a stream this process wrote last is decided on its cached fold and appended at the cached revision,
- * and a stream it has not seen is decided as a new one and appended as `no_stream`, with no read. A stream other
- * processes write too (a conflict in the last second) goes the reading way: a process that never reads would win
- * every race against one that does, and starve its commands. The store's revision check is the proof that nobody wrote in between; when somebody did (a conflict),
- * or the decision is empty or a refusal (which must hold for the stream as it is, not as cached), the caller reads
- * the stream and decides again (a conflict counts as its first attempt). An `If-Match` always reads: it compares against the stored revision.
+ * and a stream it has not seen is decided as a new one and appended as `no_stream`, with no read. The store's
+ * revision check is the proof that nobody wrote in between; when somebody did (a conflict), or the decision is empty
+ * or a refusal (which must hold for the stream as it is, not as cached), the caller reads the stream and decides
+ * again (a conflict counts as its first attempt). A stream other processes write too (a conflict in the last second)
+ * goes the reading way: a process that never reads would win every race against one that does, and starve its
+ * commands. An `If-Match` always reads: it compares against the stored revision.
  */
 async function appendOnCachedFold<State, Command, Event extends DomainEvent>(
   store: EventStore,
@@ -163,12 +150,9 @@ async function appendOnCachedFold<State, Command, Event extends DomainEvent>(
   command: Command,
   context: CommandContext,
   options: HandleOptions<Event>,
-  cache: Map<string, CachedFold<State>>,
 ): Promise<HandleResult<Event> | 'conflict' | undefined> {
   if (options.ifMatch !== undefined || isContended(store, streamId)) return undefined;
-  // A stream not cached here is taken to be new: creating it needs no read, and for one that exists the store
-  // refuses the append (`no_stream`) and the caller reads it.
-  const cached = cache.get(streamId);
+  const cached = cacheOf<State>(store).get(streamId);
   const state = cached?.state ?? decider.initialState();
   let events: readonly Event[];
   try {
@@ -178,27 +162,47 @@ async function appendOnCachedFold<State, Command, Event extends DomainEvent>(
   }
   if (events.length === 0) return undefined;
   try {
+    const appended = await appendDecided(store, streamId, decider, context, options, { state, revision: cached?.revision }, events);
+    return { events, ...appended, attempts: 1 };
+  } catch (err) {
+    if (err instanceof ConcurrencyError) return 'conflict';
+    // Decided on a state that was not the stream's: the read path decides again on the real one.
+    if (err instanceof EventIdReusedError) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * Appends what was decided on `from` at its revision (`no_stream` when there is none) and caches the fold that
+ * results; a failed append drops the cached fold, and a conflict marks the stream contended.
+ */
+async function appendDecided<State, Command, Event extends DomainEvent>(
+  store: EventStore,
+  streamId: string,
+  decider: DeciderLike<State, Command, Event>,
+  context: CommandContext,
+  options: HandleOptions<Event>,
+  from: { readonly state: State; readonly revision: bigint | undefined },
+  events: readonly Event[],
+): Promise<{ revision: bigint; position: Position }> {
+  const cache = cacheOf<State>(store);
+  try {
     const result = await observeAppend(streamId, () =>
       store.appendToStream(
         streamId,
         events.map((e, i) => toNewEvent(e, i, streamId, context, options.schemaVersionOf(e.type))),
-        { expectedRevision: cached?.revision ?? 'no_stream' },
+        { expectedRevision: from.revision ?? 'no_stream' },
       ),
     );
     remember(cache, streamId, {
-      state: events.reduce((s, e) => decider.evolve(s, e), state),
+      state: events.reduce((s, e) => decider.evolve(s, e), from.state),
       revision: result.nextExpectedRevision,
       position: result.position,
     });
-    return { events, revision: result.nextExpectedRevision, position: result.position, attempts: 1 };
+    return { revision: result.nextExpectedRevision, position: result.position };
   } catch (err) {
     cache.delete(streamId);
-    if (err instanceof ConcurrencyError) {
-      markContended(store, streamId);
-      return 'conflict';
-    }
-    // Decided on a state that was not the stream's: the read path decides again on the real one.
-    if (err instanceof EventIdReusedError) return undefined;
+    if (err instanceof ConcurrencyError) markContended(store, streamId);
     throw err;
   }
 }
@@ -211,58 +215,47 @@ interface CachedFold<State> {
 
 const maxCachedStreams = 10_000;
 const contendedForMs = 1_000;
+const caches = new WeakMap<EventStore, Map<string, CachedFold<unknown>>>();
+const queues = new WeakMap<EventStore, Map<string, Promise<unknown>>>();
 const contention = new WeakMap<EventStore, Map<string, number>>();
 
-function markContended(store: EventStore, streamId: string): void {
-  let byStream = contention.get(store);
+/** The store's own map of `perStore` (each store instance stands for a process of its own in tests). */
+function mapOf<V>(perStore: WeakMap<EventStore, Map<string, V>>, store: EventStore): Map<string, V> {
+  let byStream = perStore.get(store);
   if (byStream === undefined) {
     byStream = new Map();
-    contention.set(store, byStream);
+    perStore.set(store, byStream);
   }
-  byStream.delete(streamId);
-  byStream.set(streamId, Date.now() + contendedForMs);
-  if (byStream.size > maxCachedStreams) {
-    const oldest = byStream.keys().next().value;
-    if (oldest !== undefined) byStream.delete(oldest);
+  return byStream;
+}
+
+const cacheOf = <State>(store: EventStore) => mapOf(caches, store) as Map<string, CachedFold<State>>;
+
+/** Sets `key` as the newest entry; past `maxCachedStreams` the least recently set leaves (Map keeps insertion order). */
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > maxCachedStreams) {
+    const oldest = map.keys().next().value;
+    if (oldest !== undefined) map.delete(oldest);
   }
+}
+
+function markContended(store: EventStore, streamId: string): void {
+  remember(mapOf(contention, store), streamId, Date.now() + contendedForMs);
 }
 
 function isContended(store: EventStore, streamId: string): boolean {
-  const byStream = contention.get(store);
-  const until = byStream?.get(streamId);
+  const byStream = mapOf(contention, store);
+  const until = byStream.get(streamId);
   if (until === undefined) return false;
   if (until > Date.now()) return true;
-  byStream?.delete(streamId);
+  byStream.delete(streamId);
   return false;
-}
-const caches = new WeakMap<EventStore, Map<string, CachedFold<unknown>>>();
-const queues = new WeakMap<EventStore, Map<string, Promise<unknown>>>();
-
-function cacheOf<State>(store: EventStore): Map<string, CachedFold<State>> {
-  let cache = caches.get(store);
-  if (cache === undefined) {
-    cache = new Map();
-    caches.set(store, cache);
-  }
-  return cache as Map<string, CachedFold<State>>;
-}
-
-/** Least recently written streams leave first (Map keeps insertion order). */
-function remember<State>(cache: Map<string, CachedFold<State>>, streamId: string, fold: CachedFold<State>): void {
-  cache.delete(streamId);
-  cache.set(streamId, fold);
-  if (cache.size > maxCachedStreams) {
-    const oldest = cache.keys().next().value;
-    if (oldest !== undefined) cache.delete(oldest);
-  }
 }
 
 async function serialised<T>(store: EventStore, streamId: string, work: () => Promise<T>): Promise<T> {
-  let byStream = queues.get(store);
-  if (byStream === undefined) {
-    byStream = new Map();
-    queues.set(store, byStream);
-  }
+  const byStream = mapOf(queues, store);
   const previous = byStream.get(streamId) ?? Promise.resolve();
   const current = previous.then(work, work);
   const settled = current.then(
