@@ -6,7 +6,6 @@ import {
   initTelemetryFromConfig,
   loadConfig,
   migrateProcessing,
-  startProcessor,
 } from '@orderflow/platform';
 import { buildCommandApp } from './app.js';
 import { startCheckoutWorker } from './checkout/checkoutWorker.js';
@@ -37,9 +36,6 @@ const saga = await startCheckoutWorker({
   pool,
   gateway,
   logger,
-  config: {
-    startProcessor: (definition, deps) => Promise.resolve(startProcessor(definition, { store: deps.store, pool: deps.pool, logger })),
-  },
 });
 const app = await buildCommandApp({ config, store, databaseUrl, logger });
 app.addHook('onClose', async () => {

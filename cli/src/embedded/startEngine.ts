@@ -127,9 +127,6 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
       pool,
       gateway,
       logger,
-      config: {
-        startProcessor: (definition, deps) => Promise.resolve(startProcessor(definition, { store: deps.store, pool: deps.pool, logger })),
-      },
     });
     closers.push({ name: 'checkout saga', close: () => saga.stop() });
 
