@@ -5,7 +5,6 @@ import { performance } from 'node:perf_hooks';
 import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
-  createEmbeddedPostgres,
   createEventStore,
   createKafkaPublisher,
   createLogger,
@@ -18,6 +17,7 @@ import {
 } from '@orderflow/platform';
 import { exportEvents, humanLine, replayToKafka, type ExportFormat } from '@orderflow/projection-service';
 import { cleanly } from './cleanly.js';
+import { withOperatorDatabase } from './operatorDatabase.js';
 
 interface StoreOptions {
   readonly dataDir: string;
@@ -207,36 +207,18 @@ function withStoreOptions(command: Command): Command {
  */
 async function withStore<T>(opts: StoreOptions, work: (store: EventStore, signal: AbortSignal) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const dataDir = path.resolve(findRepoRoot(), opts.dataDir);
-  const embedded =
-    config.DATABASE_URL === undefined && config.EVENTSTORE_URL === undefined
-      ? createEmbeddedPostgres({
-          dataDir: path.join(dataDir, 'postgres'),
-          logFile: path.join(dataDir, 'logs', 'postgres.log'),
-          port: opts.pgPort,
-        })
-      : undefined;
-  const startedHere = embedded !== undefined && !(await embedded.status()).running;
-  if (startedHere) await embedded.start();
-  const abort = new AbortController();
-  const onSignal = () => {
-    abort.abort(new Error('interrupted'));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  let store: EventStore | undefined;
-  try {
-    store = await createEventStore({
+  const embedded = config.DATABASE_URL === undefined && config.EVENTSTORE_URL === undefined;
+  return withOperatorDatabase(opts, embedded, async (embeddedUrl, signal) => {
+    const store = await createEventStore({
       ...(config.EVENTSTORE_URL === undefined ? {} : { eventStoreUrl: config.EVENTSTORE_URL }),
-      databaseUrl: config.DATABASE_URL ?? embedded?.url ?? '',
+      databaseUrl: config.DATABASE_URL ?? embeddedUrl ?? '',
     });
-    return await work(store, abort.signal);
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    await store?.close();
-    if (startedHere) await embedded.stop();
-  }
+    try {
+      return await work(store, signal);
+    } finally {
+      await store.close();
+    }
+  });
 }
 
 function filterOf(opts: { type?: string[]; streamPrefix?: string[] }): EventFilter | undefined {

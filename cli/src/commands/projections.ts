@@ -1,15 +1,12 @@
-import path from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import pg from 'pg';
 import { pino } from 'pino';
 import {
   createDocumentStore,
-  createEmbeddedPostgres,
   createEventStore,
   createLogger,
   dropDeadLetters,
-  findRepoRoot,
   listDeadLetters,
   listProcessors,
   loadConfig,
@@ -23,6 +20,7 @@ import {
 } from '@orderflow/platform';
 import { createProjectors, type Projector } from '@orderflow/projection-service';
 import { cleanly } from './cleanly.js';
+import { withOperatorDatabase } from './operatorDatabase.js';
 
 interface ConnectOptions {
   readonly dataDir: string;
@@ -178,42 +176,24 @@ function connectOptions(command: Command): Command {
  */
 async function withEngine<T>(opts: ConnectOptions, work: (engine: Engine) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const dataDir = path.resolve(findRepoRoot(), opts.dataDir);
-  const embedded =
-    config.DATABASE_URL === undefined
-      ? createEmbeddedPostgres({
-          dataDir: path.join(dataDir, 'postgres'),
-          logFile: path.join(dataDir, 'logs', 'postgres.log'),
-          port: opts.pgPort,
-        })
-      : undefined;
-  const startedHere = embedded !== undefined && !(await embedded.status()).running;
-  if (startedHere) await embedded.start();
-  const databaseUrl = config.DATABASE_URL ?? embedded?.url ?? '';
-  const abort = new AbortController();
-  const onSignal = () => {
-    abort.abort(new Error('interrupted'));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
-  pool.on('error', () => undefined);
-  let store: EventStore | undefined;
-  let documents: DocumentStore | undefined;
-  try {
-    store = await createEventStore({
-      ...(config.EVENTSTORE_URL === undefined ? {} : { eventStoreUrl: config.EVENTSTORE_URL }),
-      databaseUrl,
-    });
-    documents = await createDocumentStore({ mongoUrl: config.MONGO_URL, databaseUrl });
-    return await work({ store, pool, documents, projectors: createProjectors({ pool, documents }), signal: abort.signal });
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    await Promise.allSettled([store?.close(), documents?.close()]);
-    await pool.end();
-    if (startedHere) await embedded.stop();
-  }
+  return withOperatorDatabase(opts, config.DATABASE_URL === undefined, async (embeddedUrl, signal) => {
+    const databaseUrl = config.DATABASE_URL ?? embeddedUrl ?? '';
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+    pool.on('error', () => undefined);
+    let store: EventStore | undefined;
+    let documents: DocumentStore | undefined;
+    try {
+      store = await createEventStore({
+        ...(config.EVENTSTORE_URL === undefined ? {} : { eventStoreUrl: config.EVENTSTORE_URL }),
+        databaseUrl,
+      });
+      documents = await createDocumentStore({ mongoUrl: config.MONGO_URL, databaseUrl });
+      return await work({ store, pool, documents, projectors: createProjectors({ pool, documents }), signal });
+    } finally {
+      await Promise.allSettled([store?.close(), documents?.close()]);
+      await pool.end();
+    }
+  });
 }
 
 const filterOf = (engine: Engine, name: string) => engine.projectors.find((p) => p.name === name)?.filter;
