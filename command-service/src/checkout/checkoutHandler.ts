@@ -7,7 +7,7 @@ import { execute, metadataFor } from '../commands.js';
 import { deterministicUuid } from '../handling/handleCommand.js';
 import type { PaymentGateway } from '../payments/paymentGateway.js';
 import { routeEvent, timerInputId, type RoutedInput } from './checkoutInputs.js';
-import { operatorRetryKind, recordPhase, recordStepWithoutEffects, updateTimers, type DueTimer } from './checkoutTables.js';
+import { createStepRecorder, operatorRetryKind, type DueTimer } from './checkoutTables.js';
 import { sagaMetrics } from './checkoutMetrics.js';
 import { runEffects, sagaActor } from './runEffects.js';
 
@@ -42,6 +42,9 @@ export function createCheckoutHandler(deps: CheckoutHandlerDeps): CheckoutHandle
   /** Inputs handled straight from the step that appended their event; the log's delivery of that event is then skipped. */
   const handledInline = new Set<string>();
   const inlineKey = (routed: RoutedInput) => `${routed.orderId}\n${routed.inputId}`;
+  /** The phase (and reason) last written to each checkout's phase row by this process. */
+  const recordedPhases = new Map<string, string>();
+  const recordStep = createStepRecorder(pool);
 
   async function serialised(orderId: string, work: () => Promise<void>): Promise<void> {
     const previous = queues.get(orderId) ?? Promise.resolve();
@@ -100,15 +103,16 @@ export function createCheckoutHandler(deps: CheckoutHandlerDeps): CheckoutHandle
     // Recorded, nothing done yet: the point a crash test kills at (the effects below must survive it).
     deps.logger.debug({ orderId, inputId, phase: step.phase, redelivered: decided === undefined }, 'checkout step recorded');
     const reason = 'cancellation' in step ? step.cancellation?.reason : undefined;
-    const phaseRow = { orderId, phase: step.phase, reason, revision };
-    if (step.effects.length === 0) {
-      await recordStepWithoutEffects(pool, step.timersSet, step.timersCancelled, phaseRow);
-      return;
-    }
-    // Timers first: an open checkout always has one that will move it, even if the effects below never run.
-    await updateTimers(pool, orderId, step.timersSet, step.timersCancelled);
+    // The phase row is written when the phase moves (most steps stay within one) or the step is a repeated one;
+    // unknown here → written. An older revision never overwrites a newer one in the table.
+    const phaseKey = `${step.phase}\n${reason ?? ''}`;
+    const writePhase = decided === undefined || recordedPhases.get(orderId) !== phaseKey;
+    // Timers before effects: an open checkout always has one that will move it, even if the effects below never run.
+    const phaseRow = writePhase ? { orderId, phase: step.phase, reason, revision } : undefined;
+    await recordStep({ orderId, set: step.timersSet, cancelled: step.timersCancelled, phase: phaseRow });
+    if (writePhase && decided !== undefined) rememberPhase(orderId, phaseKey);
+    if (step.effects.length === 0) return;
     const { failures, appended } = await runEffects({ ...deps, orderId }, step.effects);
-    await recordPhase(pool, phaseRow);
     // A gateway failure is an input in its own right, named after the step that met it.
     for (const failure of failures)
       await handleOne({ orderId, inputId: `gw:${failure.operation}:${inputId}`.slice(0, 128), input: failure });
@@ -129,6 +133,15 @@ export function createCheckoutHandler(deps: CheckoutHandlerDeps): CheckoutHandle
     if (handledInline.size > 100_000) {
       const oldest = handledInline.values().next().value;
       if (oldest !== undefined) handledInline.delete(oldest);
+    }
+  }
+
+  function rememberPhase(orderId: string, phaseKey: string): void {
+    recordedPhases.delete(orderId); // re-inserted last: the oldest entry is the least recently moved checkout
+    recordedPhases.set(orderId, phaseKey);
+    if (recordedPhases.size > 100_000) {
+      const oldest = recordedPhases.keys().next().value;
+      if (oldest !== undefined) recordedPhases.delete(oldest);
     }
   }
 

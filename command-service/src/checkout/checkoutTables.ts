@@ -1,4 +1,4 @@
-import type { Migration } from '@orderflow/platform';
+import { NaturalBatcher, type Migration } from '@orderflow/platform';
 import type { CheckoutPhase, CheckoutTimer } from '@orderflow/schemas';
 import type pg from 'pg';
 
@@ -50,30 +50,6 @@ export interface CheckoutRow {
   readonly nextTimerAt: Date | null;
 }
 
-const timerColumns = (timers: readonly CheckoutTimer[]) => [timers.map((t) => t.kind), timers.map((t) => t.dueAt)];
-
-/**
- * Sets and cancels a step's timers in one statement. Timers are keyed by order, kind and due time: replaying an old
- * step can add a stale timer (a no-op when it fires), never move a live one.
- */
-export async function updateTimers(
-  pool: pg.Pool,
-  orderId: string,
-  set: readonly CheckoutTimer[],
-  cancelled: readonly CheckoutTimer[],
-): Promise<void> {
-  if (set.length === 0 && cancelled.length === 0) return;
-  await pool.query(
-    `with cancelled as (
-       delete from checkout.timers where order_id = $1
-         and (kind, due_at) in (select * from unnest($4::text[], $5::timestamptz[])))
-     insert into checkout.timers (order_id, kind, due_at)
-     select $1, t.kind, t.due_at from unnest($2::text[], $3::timestamptz[]) as t(kind, due_at)
-     on conflict do nothing`,
-    [orderId, ...timerColumns(set), ...timerColumns(cancelled)],
-  );
-}
-
 /**
  * Fires due timers: claims up to `limit` of them for `claimMs` (SKIP LOCKED, so two tickers never claim the same
  * one), hands them to `fire`, then deletes them. No lock is held while they fire (firing cancels timers itself); a
@@ -117,29 +93,58 @@ const upsertPhase = (values: string) => `insert into checkout.checkouts (order_i
     revision = excluded.revision, updated_at = now()
   where checkout.checkouts.revision < excluded.revision`;
 
-/** Records a checkout's phase after a step; an older revision never overwrites a newer one. */
-export async function recordPhase(pool: pg.Pool, row: PhaseRow): Promise<void> {
-  await pool.query(upsertPhase('values ($1, $2, $3, $4)'), [row.orderId, row.phase, row.reason ?? null, row.revision.toString()]);
+/** What a checkout step leaves in the saga's tables: the timers it set and cancelled, and its phase (when it moved). */
+export interface StepRecord {
+  readonly orderId: string;
+  readonly set: readonly CheckoutTimer[];
+  readonly cancelled: readonly CheckoutTimer[];
+  readonly phase: PhaseRow | undefined;
 }
 
-/** A step without effects: its timers and its phase in one statement. */
-export async function recordStepWithoutEffects(
-  pool: pg.Pool,
-  set: readonly CheckoutTimer[],
-  cancelled: readonly CheckoutTimer[],
-  row: PhaseRow,
-): Promise<void> {
+const timerRows = (steps: readonly StepRecord[], pick: (step: StepRecord) => readonly CheckoutTimer[]) => {
+  const rows = steps.flatMap((step) => pick(step).map((t) => [step.orderId, t.kind, t.dueAt] as const));
+  return [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2])];
+};
+
+/**
+ * Records steps of many checkouts in one statement: their timers (keyed by order, kind and due time: replaying an
+ * old step can add a stale timer, a no-op when it fires, never move a live one) and their phases (an older revision
+ * never overwrites a newer one). At most one step per checkout: the caller's batcher keeps them apart.
+ */
+async function writeSteps(pool: pg.Pool, steps: readonly StepRecord[]): Promise<void> {
+  const phases = steps.flatMap((step) => (step.phase === undefined ? [] : [step.phase]));
   await pool.query(
     `with cancelled as (
-       delete from checkout.timers where order_id = $1
-         and (kind, due_at) in (select * from unnest($4::text[], $5::timestamptz[]))),
+       delete from checkout.timers t
+       using unnest($1::text[], $2::text[], $3::timestamptz[]) as c(order_id, kind, due_at)
+       where t.order_id = c.order_id and t.kind = c.kind and t.due_at = c.due_at),
      set as (
        insert into checkout.timers (order_id, kind, due_at)
-       select $1, t.kind, t.due_at from unnest($2::text[], $3::timestamptz[]) as t(kind, due_at)
+       select * from unnest($4::text[], $5::text[], $6::timestamptz[])
        on conflict do nothing)
-     ${upsertPhase('values ($1, $6, $7, $8)')}`,
-    [row.orderId, ...timerColumns(set), ...timerColumns(cancelled), row.phase, row.reason ?? null, row.revision.toString()],
+     ${upsertPhase('select * from unnest($7::text[], $8::text[], $9::text[], $10::bigint[])')}`,
+    [
+      ...timerRows(steps, (step) => step.cancelled),
+      ...timerRows(steps, (step) => step.set),
+      phases.map((p) => p.orderId),
+      phases.map((p) => p.phase),
+      phases.map((p) => p.reason ?? null),
+      phases.map((p) => p.revision.toString()),
+    ],
   );
+}
+
+/**
+ * Step records of concurrent checkouts go to PostgreSQL together (natural batching: what arrives while one batch is
+ * on its way goes as the next), one statement for many steps under load; a step with nothing to record costs nothing.
+ */
+export function createStepRecorder(pool: pg.Pool): (step: StepRecord) => Promise<void> {
+  const batcher = new NaturalBatcher<StepRecord>(
+    (steps) => writeSteps(pool, steps),
+    (step) => step.orderId,
+  );
+  return (step) =>
+    step.set.length === 0 && step.cancelled.length === 0 && step.phase === undefined ? Promise.resolve() : batcher.add(step);
 }
 
 const openPhases = ['reserving', 'authorizing', 'completing', 'compensating'];

@@ -1,0 +1,80 @@
+interface Queued<T> {
+  readonly item: T;
+  readonly resolve: () => void;
+  readonly reject: (err: unknown) => void;
+}
+
+/**
+ * Natural batching of small writes: items handed in while a batch is on its way go together as the next batch, so
+ * under load many callers share one statement and one round trip, and a lone item goes at once (no timer, no
+ * added latency). Each caller's promise settles with its batch; a failed batch is retried item by item, so only the
+ * guilty item fails. Two items with the same key never share a batch (the later waits for the next), so one key's
+ * writes land in the order they were made.
+ */
+export class NaturalBatcher<T> {
+  #queue: Queued<T>[] = [];
+  #running = false;
+  #scheduled = false;
+
+  constructor(
+    private readonly write: (items: readonly T[]) => Promise<void>,
+    private readonly keyOf: (item: T) => string,
+    private readonly maxItems = 500,
+  ) {}
+
+  add(item: T): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ item, resolve, reject });
+      this.#schedule();
+    });
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#running || this.#queue.length === 0) return;
+    // Items added in the same turn of the event loop (callers woken by the last batch) join one batch.
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      void this.#runNext();
+    });
+  }
+
+  async #runNext(): Promise<void> {
+    const batch: Queued<T>[] = [];
+    const rest: Queued<T>[] = [];
+    const keys = new Set<string>();
+    for (const entry of this.#queue) {
+      const key = this.keyOf(entry.item);
+      if (batch.length >= this.maxItems || keys.has(key)) rest.push(entry);
+      else {
+        batch.push(entry);
+        keys.add(key);
+      }
+    }
+    this.#queue = rest;
+    this.#running = true;
+    try {
+      await this.write(batch.map((entry) => entry.item)).then(
+        () => {
+          for (const entry of batch) entry.resolve();
+        },
+        async (err: unknown) => {
+          if (batch.length === 1) batch[0]?.reject(err);
+          else
+            for (const entry of batch)
+              await this.write([entry.item]).then(
+                () => {
+                  entry.resolve();
+                },
+                (itemErr: unknown) => {
+                  entry.reject(itemErr);
+                },
+              );
+        },
+      );
+    } finally {
+      this.#running = false;
+      this.#schedule();
+    }
+  }
+}

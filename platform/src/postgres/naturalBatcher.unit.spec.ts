@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { NaturalBatcher } from './naturalBatcher.js';
+
+interface Item {
+  readonly key: string;
+  readonly value: number;
+}
+
+function recording(fail?: (items: readonly Item[]) => boolean) {
+  const batches: number[][] = [];
+  let release: (() => void) | undefined;
+  let gate: Promise<void> | undefined;
+  const batcher = new NaturalBatcher<Item>(
+    async (items) => {
+      batches.push(items.map((i) => i.value));
+      if (gate !== undefined) await gate;
+      if (fail?.(items) === true) throw new Error(`failed ${items.map((i) => i.value).join(',')}`);
+    },
+    (item) => item.key,
+    3,
+  );
+  return {
+    batcher,
+    batches,
+    hold() {
+      gate = new Promise((resolve) => (release = resolve));
+    },
+    release() {
+      gate = undefined;
+      release?.();
+    },
+  };
+}
+
+describe('NaturalBatcher', () => {
+  it('sends a lone item at once and what arrives meanwhile as the next batch, at most maxItems each', async () => {
+    const r = recording();
+    r.hold();
+    const first = r.batcher.add({ key: 'a', value: 1 });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(r.batches).toEqual([[1]]);
+    const later = [2, 3, 4, 5].map((value) => r.batcher.add({ key: `k${value}`, value }));
+    r.release();
+    await Promise.all([first, ...later]);
+    expect(r.batches).toEqual([[1], [2, 3, 4], [5]]);
+  });
+
+  it('never puts two items of one key in a batch, and keeps their order', async () => {
+    const r = recording();
+    await Promise.all([
+      r.batcher.add({ key: 'a', value: 1 }),
+      r.batcher.add({ key: 'a', value: 2 }),
+      r.batcher.add({ key: 'b', value: 3 }),
+    ]);
+    expect(r.batches).toEqual([[1, 3], [2]]);
+  });
+
+  it('retries a failed batch item by item, so only the guilty item fails', async () => {
+    const r = recording((items) => items.some((i) => i.value === 2));
+    const results = await Promise.allSettled([1, 2, 3].map((value) => r.batcher.add({ key: `k${value}`, value })));
+    expect(results.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(r.batches).toEqual([[1, 2, 3], [1], [2], [3]]);
+    // Still working after a failure.
+    await r.batcher.add({ key: 'k4', value: 4 });
+    expect(r.batches.at(-1)).toEqual([4]);
+  });
+});
