@@ -12,6 +12,7 @@ import {
   wrap,
 } from 'cockatiel';
 import type { FastifyBaseLogger } from 'fastify';
+import { request } from 'undici';
 import { DeclineProblem, GatewayApproval, type AuthorizeBody, type MoneyMovementBody } from './gatewayWire.js';
 import type { CircuitState, GatewayOperation, GatewayOutcome, PaymentGateway } from './paymentGateway.js';
 
@@ -155,14 +156,15 @@ export function createHttpPaymentGateway(options: HttpPaymentGatewayOptions): Pa
     let status: number;
     let text: string;
     try {
-      const response = await fetch(`${baseUrl}/v1/payments/${operation}`, {
+      // undici's request rather than fetch: the same client without WHATWG streams, a fraction of the CPU per call.
+      const response = await request(`${baseUrl}/v1/payments/${operation}`, {
         method: 'POST',
         headers,
         body: JSON.stringify(body),
         signal: attemptSignal,
       });
-      status = response.status;
-      text = await response.text();
+      status = response.statusCode;
+      text = await response.body.text();
     } catch (err) {
       if (callerAborted()) throw new CallerAbortedError();
       const timedOut = err instanceof Error && err.name === 'TimeoutError';
