@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
-import type { Migration } from '@orderflow/platform';
+import { NaturalBatcher, type Migration } from '@orderflow/platform';
 
 /** A response as first sent, replayed byte for byte on a retry. */
 export interface StoredResponse {
@@ -48,12 +48,28 @@ export function requestHash(method: string, url: string, body: unknown): string 
  * while the first still runs waits for its response, so concurrent duplicates execute exactly once.
  */
 export function createIdempotencyStore(pool: pg.Pool, { retentionHours = 48, waitMs = 10_000 } = {}) {
-  async function claim(caller: string, key: string, hash: string): Promise<Claim> {
-    const inserted = await pool.query(
-      'insert into cmd.idempotency_keys (caller, key, request_hash) values ($1, $2, $3) on conflict do nothing',
-      [caller, key, hash],
+  const keyOf = (entry: { readonly caller: string; readonly key: string }) => `${entry.caller}\n${entry.key}`;
+  // Claims and completions of concurrent requests share a statement and a commit (natural batching).
+  const claims = new NaturalBatcher<{ caller: string; key: string; hash: string }, boolean>(async (entries) => {
+    const { rows } = await pool.query<{ caller: string; key: string }>(
+      `insert into cmd.idempotency_keys (caller, key, request_hash)
+       select * from unnest($1::text[], $2::text[], $3::text[]) on conflict do nothing returning caller, key`,
+      [entries.map((e) => e.caller), entries.map((e) => e.key), entries.map((e) => e.hash)],
     );
-    if (inserted.rowCount === 1) return { kind: 'execute' };
+    const inserted = new Set(rows.map(keyOf));
+    return entries.map((e) => inserted.has(keyOf(e)));
+  }, keyOf);
+  const completions = new NaturalBatcher<{ caller: string; key: string; response: StoredResponse }>(async (entries) => {
+    await pool.query(
+      `update cmd.idempotency_keys k set response = u.response::jsonb
+       from unnest($1::text[], $2::text[], $3::text[]) as u(caller, key, response)
+       where k.caller = u.caller and k.key = u.key`,
+      [entries.map((e) => e.caller), entries.map((e) => e.key), entries.map((e) => JSON.stringify(e.response))],
+    );
+  }, keyOf);
+
+  async function claim(caller: string, key: string, hash: string): Promise<Claim> {
+    if (await claims.add({ caller, key, hash })) return { kind: 'execute' };
     const deadline = Date.now() + waitMs;
     for (;;) {
       const { rows } = await pool.query<{ request_hash: string; response: StoredResponse | null }>(
@@ -71,7 +87,7 @@ export function createIdempotencyStore(pool: pg.Pool, { retentionHours = 48, wai
   }
 
   async function complete(caller: string, key: string, response: StoredResponse): Promise<void> {
-    await pool.query('update cmd.idempotency_keys set response = $3 where caller = $1 and key = $2', [caller, key, response]);
+    await completions.add({ caller, key, response });
   }
 
   /** A first attempt that failed on our side (5xx) frees its key, so the client's retry runs again. */

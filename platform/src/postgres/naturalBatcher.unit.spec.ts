@@ -65,3 +65,13 @@ describe('NaturalBatcher', () => {
     expect(r.batches.at(-1)).toEqual([4]);
   });
 });
+
+describe('NaturalBatcher with results', () => {
+  it("answers each caller with its own item's result", async () => {
+    const batcher = new NaturalBatcher<number, string>(
+      (items) => Promise.resolve(items.map((n) => `#${n}`)),
+      (n) => String(n),
+    );
+    expect(await Promise.all([1, 2, 3].map((n) => batcher.add(n)))).toEqual(['#1', '#2', '#3']);
+  });
+});
