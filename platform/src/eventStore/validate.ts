@@ -67,7 +67,7 @@ function validateEvent(event: unknown, at: string, limits: EventStoreLimits): Se
   if (typeof type !== 'string' || type.trim() === '' || type.length > 256)
     throw new EventStoreValidationError(`${at}.type`, 'must be a non-empty string of at most 256 characters');
   if (!isRecord(data)) throw new EventStoreValidationError(`${at}.data`, 'must be a JSON object');
-  assertJson(data, `${at}.data`, new Set());
+  if (!isPlainJson(data, new Set())) assertJson(data, `${at}.data`, new Set());
   if (!isRecord(metadata)) throw new EventStoreValidationError(`${at}.metadata`, 'must be an object');
   if (typeof metadata.eventId !== 'string' || !uuid.test(metadata.eventId))
     throw new EventStoreValidationError(`${at}.metadata.eventId`, 'must be a UUID');
@@ -79,7 +79,7 @@ function validateEvent(event: unknown, at: string, limits: EventStoreLimits): Se
     const value = metadata[key];
     if (value !== undefined && typeof value !== 'string') throw new EventStoreValidationError(`${at}.metadata.${key}`, 'must be a string');
   }
-  assertJson(metadata, `${at}.metadata`, new Set());
+  if (!isPlainJson(metadata, new Set())) assertJson(metadata, `${at}.metadata`, new Set());
   const serialised = { eventId: metadata.eventId.toLowerCase(), type, data: JSON.stringify(data), metadata: JSON.stringify(metadata) };
   const bytes = Buffer.byteLength(serialised.data) + Buffer.byteLength(serialised.metadata);
   if (bytes > limits.maxEventBytes)
@@ -89,6 +89,40 @@ function validateEvent(event: unknown, at: string, limits: EventStoreLimits): Se
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The fast check of every append: whether `value` is plain JSON, building no paths. Only when it is not does
+ * `assertJson` walk it again to say where.
+ */
+function isPlainJson(value: unknown, ancestors: Set<object>): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object': {
+      if (value === null) return true;
+      if (ancestors.has(value)) return false;
+      const isArray = Array.isArray(value);
+      const proto = Object.getPrototypeOf(value) as unknown;
+      if (!isArray && proto !== Object.prototype && proto !== null) return false;
+      ancestors.add(value);
+      let plain = true;
+      if (isArray) {
+        for (const item of value as unknown[]) if (!(plain = isPlainJson(item, ancestors))) break;
+      } else
+        for (const key in value) {
+          const item = (value as Record<string, unknown>)[key];
+          if (item !== undefined && !(plain = isPlainJson(item, ancestors))) break;
+        }
+      ancestors.delete(value);
+      return plain;
+    }
+    default:
+      return false;
+  }
 }
 
 /** Only values that survive JSON: plain objects, arrays, finite numbers, strings, booleans, null. */
