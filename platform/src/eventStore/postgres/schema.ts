@@ -1,6 +1,6 @@
 import type { Migration } from '../../postgres/migrate.js';
 import { appendToStreamsSql } from './appendToStreams.js';
-import { genericPlansSql } from './genericPlans.js';
+import { genericPlansSql, indexPlansSql } from './genericPlans.js';
 
 /** Error codes raised by `es.append_to_stream`; mapped to typed errors by the adapter. */
 export const sqlState = {
@@ -132,4 +132,5 @@ export const eventStoreMigrations: readonly Migration[] = [
   { version: 3, name: 'event data and metadata as json', sql: version3 },
   { version: 4, name: 'group commit: append_to_streams', sql: appendToStreamsSql },
   { version: 5, name: 'append_to_streams: generic plans', sql: genericPlansSql },
+  { version: 6, name: 'append_to_streams: index plans at any table size', sql: indexPlansSql },
 ];
