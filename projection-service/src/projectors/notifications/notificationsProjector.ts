@@ -85,22 +85,29 @@ export function createNotificationsProjector({ documents }: { readonly documents
         }
       const facing = parsed.filter((e): e is CustomerFacingEvent => customerFacing.has(e.type));
       const missing = [...new Set(facing.map((e) => e.data.orderId))].filter((id) => !known.has(id));
-      for (const r of await recipients.getMany(missing)) known.set(r.orderId, r);
-      await recipients.upsertMany(placed);
-      const notifications = facing.map((event): Notification => {
-        const order = known.get(event.data.orderId);
-        if (order === undefined) throw new Error(`no OrderPlaced seen for order ${event.data.orderId} (${event.type} ${event.eventId})`);
-        return {
-          id: event.eventId,
-          customerId: order.customerId,
-          orderId: event.data.orderId,
-          ...render(event, order),
-          createdAt: event.occurredAt,
-          read: readBefore.has(event.eventId),
-          position: event.position,
-        };
-      });
-      await target.current().upsertMany(notifications, { insertOnly: ['read'] });
+      const notify = async () => {
+        for (const r of await recipients.getMany(missing)) known.set(r.orderId, r);
+        const notifications = facing.map((event): Notification => {
+          const order = known.get(event.data.orderId);
+          if (order === undefined) throw new Error(`no OrderPlaced seen for order ${event.data.orderId} (${event.type} ${event.eventId})`);
+          return {
+            id: event.eventId,
+            customerId: order.customerId,
+            orderId: event.data.orderId,
+            ...render(event, order),
+            createdAt: event.occurredAt,
+            read: readBefore.has(event.eventId),
+            position: event.position,
+          };
+        });
+        await target.current().upsertMany(notifications, { insertOnly: ['read'] });
+      };
+      // The batch's new recipients and its notifications are written side by side (the notifications of this batch's
+      // orders take their recipient from the batch itself). Both finish before the batch does, even when one fails:
+      // the retry that follows must not race a write still under way (one writer per document); both are idempotent.
+      const [saved, notified] = await Promise.allSettled([recipients.upsertMany(placed), notify()]);
+      if (saved.status === 'rejected') throw saved.reason;
+      if (notified.status === 'rejected') throw notified.reason;
     },
 
     rebuild: {
