@@ -42,8 +42,8 @@ export function createCheckoutHandler(deps: CheckoutHandlerDeps): CheckoutHandle
   /** Inputs handled straight from the step that appended their event; the log's delivery of that event is then skipped. */
   const handledInline = new Set<string>();
   const inlineKey = (routed: RoutedInput) => `${routed.orderId}\n${routed.inputId}`;
-  /** The phase (and reason) last written to each checkout's phase row by this process. */
-  const recordedPhases = new Map<string, string>();
+  /** Each checkout's last step recorded by this process: its phase (and reason), and its revision. */
+  const recordedPhases = new Map<string, { readonly phaseKey: string; readonly revision: bigint }>();
   const recordStep = createStepRecorder(pool);
 
   async function serialised(orderId: string, work: () => Promise<void>): Promise<void> {
@@ -103,14 +103,22 @@ export function createCheckoutHandler(deps: CheckoutHandlerDeps): CheckoutHandle
     // Recorded, nothing done yet: the point a crash test kills at (the effects below must survive it).
     deps.logger.debug({ orderId, inputId, phase: step.phase, redelivered: decided === undefined }, 'checkout step recorded');
     const reason = 'cancellation' in step ? step.cancellation?.reason : undefined;
-    // The phase row is written when the phase moves (most steps stay within one) or the step is a repeated one;
-    // unknown here → written. An older revision never overwrites a newer one in the table.
+    // The phase row is left alone only when this process recorded the step just before this one, in the same phase
+    // (most steps stay within one); otherwise — the phase moves, a repeated step, a failed record, steps recorded by
+    // another process — it is written, and an older revision never overwrites a newer one in the table.
     const phaseKey = `${step.phase}\n${reason ?? ''}`;
-    const writePhase = decided === undefined || recordedPhases.get(orderId) !== phaseKey;
+    const previous = recordedPhases.get(orderId);
+    const unchanged = decided !== undefined && previous?.phaseKey === phaseKey && previous.revision === revision - 1n;
+    if (decided === undefined) recordedPhases.delete(orderId);
     // Timers before effects: an open checkout always has one that will move it, even if the effects below never run.
-    const phaseRow = writePhase ? { orderId, phase: step.phase, reason, revision } : undefined;
-    await recordStep({ orderId, set: step.timersSet, cancelled: step.timersCancelled, phase: phaseRow });
-    if (writePhase && decided !== undefined) rememberPhase(orderId, phaseKey);
+    const phaseRow = unchanged ? undefined : { orderId, phase: step.phase, reason, revision };
+    try {
+      await recordStep({ orderId, set: step.timersSet, cancelled: step.timersCancelled, phase: phaseRow });
+    } catch (err) {
+      recordedPhases.delete(orderId);
+      throw err;
+    }
+    if (decided !== undefined) rememberPhase(orderId, { phaseKey, revision });
     if (step.effects.length === 0) return;
     const { failures, appended } = await runEffects({ ...deps, orderId }, step.effects);
     // A gateway failure is an input in its own right, named after the step that met it.
@@ -136,9 +144,9 @@ export function createCheckoutHandler(deps: CheckoutHandlerDeps): CheckoutHandle
     }
   }
 
-  function rememberPhase(orderId: string, phaseKey: string): void {
+  function rememberPhase(orderId: string, recorded: { readonly phaseKey: string; readonly revision: bigint }): void {
     recordedPhases.delete(orderId); // re-inserted last: the oldest entry is the least recently moved checkout
-    recordedPhases.set(orderId, phaseKey);
+    recordedPhases.set(orderId, recorded);
     if (recordedPhases.size > 100_000) {
       const oldest = recordedPhases.keys().next().value;
       if (oldest !== undefined) recordedPhases.delete(oldest);

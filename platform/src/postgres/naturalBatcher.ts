@@ -8,9 +8,11 @@ interface Queued<T, R> {
  * Natural batching of small statements: items handed in while a batch is on its way go together as the next batch, so
  * under load many callers share one statement and one round trip, and a lone item goes at once (no timer, no
  * added latency). Each caller's promise settles with its batch, with its own item's result (`write` answers one per
- * item, in order, or nothing for a plain write); a failed batch is retried item by item, so only the
- * guilty item fails. Two items with the same key never share a batch (the later waits for the next), so one key's
- * writes land in the order they were made.
+ * item, in order, or nothing for a plain write). A batch refused for its data (SQLSTATE class 22 or 23: a bad value,
+ * a constraint) is retried item by item, so only the guilty item fails; any other failure (a lost connection, a
+ * server going down) fails the whole batch at once rather than trying each item against a server that is not there.
+ * Two items with the same key never share a batch (the later waits for the next), so one key's writes land in the
+ * order they were made.
  */
 export class NaturalBatcher<T, R = void> {
   #queue: Queued<T, R>[] = [];
@@ -46,12 +48,19 @@ export class NaturalBatcher<T, R = void> {
     return Array.isArray(results) ? (results as readonly unknown[]) : [];
   }
 
-  async #runNext(): Promise<void> {
+  /** The oldest queued items with distinct keys, at most `maxItems`; an item whose key cannot be had fails alone. */
+  #take(): Queued<T, R>[] {
     const batch: Queued<T, R>[] = [];
     const rest: Queued<T, R>[] = [];
     const keys = new Set<string>();
     for (const entry of this.#queue) {
-      const key = this.keyOf(entry.item);
+      let key: string;
+      try {
+        key = this.keyOf(entry.item);
+      } catch (err) {
+        entry.reject(err);
+        continue;
+      }
       if (batch.length >= this.maxItems || keys.has(key)) rest.push(entry);
       else {
         batch.push(entry);
@@ -59,6 +68,11 @@ export class NaturalBatcher<T, R = void> {
       }
     }
     this.#queue = rest;
+    return batch;
+  }
+
+  async #runNext(): Promise<void> {
+    const batch = this.#take();
     this.#running = true;
     try {
       await this.#send(batch.map((entry) => entry.item)).then(
@@ -66,7 +80,7 @@ export class NaturalBatcher<T, R = void> {
           for (const [i, entry] of batch.entries()) entry.resolve(results[i] as R);
         },
         async (err: unknown) => {
-          if (batch.length === 1) batch[0]?.reject(err);
+          if (batch.length === 1 || !refusedForItsData(err)) for (const entry of batch) entry.reject(err);
           else
             for (const entry of batch)
               await this.#send([entry.item]).then(
@@ -84,4 +98,10 @@ export class NaturalBatcher<T, R = void> {
       this.#schedule();
     }
   }
+}
+
+/** A statement refused for what it was given (data exception or integrity constraint), not for the server's state. */
+function refusedForItsData(err: unknown): boolean {
+  const code = typeof err === 'object' && err !== null && 'code' in err ? err.code : undefined;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
 }

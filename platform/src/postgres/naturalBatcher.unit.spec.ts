@@ -6,7 +6,7 @@ interface Item {
   readonly value: number;
 }
 
-function recording(fail?: (items: readonly Item[]) => boolean) {
+function recording(fail?: (items: readonly Item[]) => boolean, code = '23505') {
   const batches: number[][] = [];
   let release: (() => void) | undefined;
   let gate: Promise<void> | undefined;
@@ -14,7 +14,7 @@ function recording(fail?: (items: readonly Item[]) => boolean) {
     async (items) => {
       batches.push(items.map((i) => i.value));
       if (gate !== undefined) await gate;
-      if (fail?.(items) === true) throw new Error(`failed ${items.map((i) => i.value).join(',')}`);
+      if (fail?.(items) === true) throw Object.assign(new Error(`failed ${items.map((i) => i.value).join(',')}`), { code });
     },
     (item) => item.key,
     3,
@@ -55,7 +55,7 @@ describe('NaturalBatcher', () => {
     expect(r.batches).toEqual([[1, 3], [2]]);
   });
 
-  it('retries a failed batch item by item, so only the guilty item fails', async () => {
+  it('retries a batch refused for its data item by item, so only the guilty item fails', async () => {
     const r = recording((items) => items.some((i) => i.value === 2));
     const results = await Promise.allSettled([1, 2, 3].map((value) => r.batcher.add({ key: `k${value}`, value })));
     expect(results.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
@@ -63,6 +63,31 @@ describe('NaturalBatcher', () => {
     // Still working after a failure.
     await r.batcher.add({ key: 'k4', value: 4 });
     expect(r.batches.at(-1)).toEqual([4]);
+  });
+});
+
+describe('NaturalBatcher failures', () => {
+  it('fails the whole batch at once when the server, not an item, is at fault, and goes on afterwards', async () => {
+    let down = true;
+    const r = recording(() => down, '57P01'); // admin_shutdown
+    const results = await Promise.allSettled([1, 2, 3].map((value) => r.batcher.add({ key: `k${value}`, value })));
+    expect(results.map((s) => s.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(r.batches).toEqual([[1, 2, 3]]);
+    down = false;
+    await r.batcher.add({ key: 'k4', value: 4 });
+    expect(r.batches.at(-1)).toEqual([4]);
+  });
+
+  it('fails only the item whose key cannot be had', async () => {
+    const batcher = new NaturalBatcher<number>(
+      () => Promise.resolve(),
+      (n) => {
+        if (n === 2) throw new Error('no key');
+        return String(n);
+      },
+    );
+    const results = await Promise.allSettled([1, 2, 3].map((n) => batcher.add(n)));
+    expect(results.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
   });
 });
 
