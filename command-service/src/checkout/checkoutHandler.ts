@@ -138,19 +138,13 @@ export function createCheckoutHandler(deps: CheckoutHandlerDeps): CheckoutHandle
   function rememberInline(key: string): void {
     handledInline.add(key);
     // Bounded: a log delivery that never comes (another process took the lease) must not keep its key forever.
-    if (handledInline.size > 100_000) {
-      const oldest = handledInline.values().next().value;
-      if (oldest !== undefined) handledInline.delete(oldest);
-    }
+    dropOldestBeyond(handledInline, 100_000);
   }
 
   function rememberPhase(orderId: string, recorded: { readonly phaseKey: string; readonly revision: bigint }): void {
     recordedPhases.delete(orderId); // re-inserted last: the oldest entry is the least recently moved checkout
     recordedPhases.set(orderId, recorded);
-    if (recordedPhases.size > 100_000) {
-      const oldest = recordedPhases.keys().next().value;
-      if (oldest !== undefined) recordedPhases.delete(oldest);
-    }
+    dropOldestBeyond(recordedPhases, 100_000);
   }
 
   return {
@@ -167,4 +161,11 @@ export function createCheckoutHandler(deps: CheckoutHandlerDeps): CheckoutHandle
       );
     },
   };
+}
+
+/** Keeps a Set or Map (insertion-ordered) at most `max` entries long by dropping its oldest. */
+function dropOldestBeyond(entries: Pick<Set<string>, 'size' | 'keys' | 'delete'>, max: number): void {
+  if (entries.size <= max) return;
+  const oldest = entries.keys().next().value;
+  if (oldest !== undefined) entries.delete(oldest);
 }

@@ -67,7 +67,7 @@ function validateEvent(event: unknown, at: string, limits: EventStoreLimits): Se
   if (typeof type !== 'string' || type.trim() === '' || type.length > 256)
     throw new EventStoreValidationError(`${at}.type`, 'must be a non-empty string of at most 256 characters');
   if (!isRecord(data)) throw new EventStoreValidationError(`${at}.data`, 'must be a JSON object');
-  if (!isPlainJson(data, new Set())) assertJson(data, `${at}.data`, new Set());
+  if (!isJsonValue(data)) assertJson(data, `${at}.data`, new Set());
   if (!isRecord(metadata)) throw new EventStoreValidationError(`${at}.metadata`, 'must be an object');
   if (typeof metadata.eventId !== 'string' || !uuid.test(metadata.eventId))
     throw new EventStoreValidationError(`${at}.metadata.eventId`, 'must be a UUID');
@@ -79,7 +79,7 @@ function validateEvent(event: unknown, at: string, limits: EventStoreLimits): Se
     const value = metadata[key];
     if (value !== undefined && typeof value !== 'string') throw new EventStoreValidationError(`${at}.metadata.${key}`, 'must be a string');
   }
-  if (!isPlainJson(metadata, new Set())) assertJson(metadata, `${at}.metadata`, new Set());
+  if (!isJsonValue(metadata)) assertJson(metadata, `${at}.metadata`, new Set());
   const serialised = { eventId: metadata.eventId.toLowerCase(), type, data: JSON.stringify(data), metadata: JSON.stringify(metadata) };
   const bytes = Buffer.byteLength(serialised.data) + Buffer.byteLength(serialised.metadata);
   if (bytes > limits.maxEventBytes)
@@ -89,6 +89,11 @@ function validateEvent(event: unknown, at: string, limits: EventStoreLimits): Se
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Whether `value` is plain JSON (what `assertJson` accepts), without saying where it is not. */
+export function isJsonValue(value: unknown): value is JsonValue {
+  return isPlainJson(value, new Set());
 }
 
 /**

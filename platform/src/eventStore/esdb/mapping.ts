@@ -20,6 +20,7 @@ import {
 import { ConcurrencyError, EventIdReusedError, EventStoreValidationError, StreamDeletedError } from '../errors.js';
 import { decodePosition, encodePosition } from '../position.js';
 import type { EventMetadata, ExpectedRevision, JsonObject, JsonValue, NewEvent, Position, RecordedEvent } from '../types.js';
+import { isJsonValue } from '../validate.js';
 
 /** Client 6.2.1 parses only `esdb://` and `esdb+discover://`; KurrentDB's own schemes speak the same protocol. */
 export function toClientConnectionString(url: string): string {
@@ -99,21 +100,6 @@ export function toRecordedEvent(event: EsdbRecordedEvent): RecordedEvent {
     metadata,
     recordedAt: event.created,
   };
-}
-
-export function isJsonValue(value: unknown): value is JsonValue {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return true;
-    case 'number':
-      return Number.isFinite(value);
-    case 'object':
-      if (value === null) return true;
-      return Array.isArray(value) ? value.every(isJsonValue) : Object.values(value).every(isJsonValue);
-    default:
-      return false;
-  }
 }
 
 const optionalMetadata = ['correlationId', 'causationId', 'traceparent', 'actor'] as const;
