@@ -22,21 +22,38 @@ export interface AuthConfig {
 
 const claims = z.object({ sub: z.string().min(1).max(200), role: z.enum(roles) });
 
+/** How long a verified token is taken on trust before it is verified again (a rotated-out key stops working then). */
+const trustedForMs = 60_000;
+/** Verified tokens remembered at most; past it the longest remembered leaves first. */
+const maxTrusted = 10_000;
+
 /**
  * Verifies bearer tokens with jose: signature, `alg` pinned to the key type (never taken from the token),
  * issuer, audience, expiry. Every failure is the same 401, so a caller learns nothing about why.
+ * A client sends the same token with every request: a token verified in the last minute is taken on trust (its exact
+ * bytes, up to its own expiry) instead of checking its signature again, which is most of what a command costs the
+ * API. Failures are never remembered.
  */
-export function createTokenVerifier(config: AuthConfig): (authorization: string | undefined) => Promise<Principal> {
+export function createTokenVerifier(
+  config: AuthConfig,
+  now: () => number = Date.now,
+): (authorization: string | undefined) => Promise<Principal> {
   const { key, algorithms } = keyFor(config);
+  const trusted = new Map<string, { readonly principal: Principal; readonly until: number }>();
   return async (authorization) => {
     const token = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(authorization ?? '')?.[1];
     if (token === undefined) throw unauthorized('A bearer token is required.');
+    const known = trusted.get(token);
+    if (known !== undefined && now() < known.until) return known.principal;
+    if (known !== undefined) trusted.delete(token);
     try {
-      const { payload } =
-        typeof key === 'function'
-          ? await jwtVerify(token, key, { algorithms, issuer: config.issuer, audience: config.audience })
-          : await jwtVerify(token, key, { algorithms, issuer: config.issuer, audience: config.audience });
-      return claims.parse(payload);
+      const options = { algorithms, issuer: config.issuer, audience: config.audience, currentDate: new Date(now()) };
+      const { payload } = typeof key === 'function' ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options);
+      const principal = claims.parse(payload);
+      const expiresAt = payload.exp === undefined ? Number.POSITIVE_INFINITY : payload.exp * 1000;
+      trusted.set(token, { principal, until: Math.min(expiresAt, now() + trustedForMs) });
+      if (trusted.size > maxTrusted) trusted.delete(trusted.keys().next().value as string);
+      return principal;
     } catch {
       throw unauthorized('The bearer token is invalid or expired.');
     }

@@ -18,7 +18,9 @@ import {
   BatchSpanProcessor,
   ConsoleSpanExporter,
   NodeTracerProvider,
+  SamplingDecision,
   SimpleSpanProcessor,
+  type Sampler,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
@@ -28,8 +30,8 @@ export type TraceExporterKind = 'none' | 'console' | 'otlp';
 export interface TelemetryOptions {
   readonly serviceName: string;
   /**
-   * Where finished spans go. `none` still records spans (ids reach logs and event metadata, so one request stays
-   * correlated across processes) but exports nothing.
+   * Where finished spans go. With `none` (and no `spanProcessors`) spans still get ids, which reach logs and event
+   * metadata so one request stays correlated across processes, but nothing about them is recorded: nobody would read it.
    */
   readonly exporter: TraceExporterKind;
   /** OTLP/HTTP base URL (`http://jaeger:4318`); `/v1/traces` is appended. Default: the exporter's own default. */
@@ -74,6 +76,7 @@ export function initTelemetry(options: TelemetryOptions): Telemetry {
   }
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName }),
+    sampler: recordWhenRead(processors),
     spanProcessors: [fanOut(processors)],
   });
   provider.register({ propagator: w3c });
@@ -89,6 +92,18 @@ export function initTelemetry(options: TelemetryOptions): Telemetry {
   };
   installed = { handle, processors };
   return handle;
+}
+
+/**
+ * Records every span while some processor takes finished spans (an exporter, a test's in-memory one), and none
+ * otherwise: an unrecorded span keeps its ids (and its trace across processes) but costs no attributes, timings or
+ * processing. The caller's sampling flag is not followed: what this process records is decided here.
+ */
+function recordWhenRead(processors: readonly SpanProcessor[]): Sampler {
+  return {
+    shouldSample: () => ({ decision: processors.length > 0 ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD }),
+    toString: () => 'RecordWhenRead',
+  };
 }
 
 /** One processor that forwards to a list which may grow after the provider was built. */

@@ -214,4 +214,29 @@ describe('telemetry configuration', () => {
     expect(third).not.toBe(first);
     await third.shutdown();
   });
+
+  it('without an exporter, spans are not recorded but keep their ids: the trace still reaches event metadata and logs', async () => {
+    const telemetry = initTelemetry({ serviceName: 'unread', exporter: 'none' });
+    try {
+      const seen = await withSpanFromTraceparent('step', '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', (span) => ({
+        recording: span.isRecording(),
+        context: span.spanContext(),
+        traceparent: currentTraceparent(),
+      }));
+      expect(seen.recording).toBe(false);
+      expect(seen.context.traceId).toBe('0af7651916cd43dd8448eb211c80319c');
+      expect(seen.context.spanId).toMatch(/^[0-9a-f]{16}$/);
+      expect(seen.context.spanId).not.toBe('b7ad6b7169203331');
+      expect(seen.traceparent).toBe(`00-0af7651916cd43dd8448eb211c80319c-${seen.context.spanId}-00`);
+      // A processor that joins later (a test's in-memory exporter) is given recorded spans from then on.
+      const exporter = new InMemorySpanExporter();
+      initTelemetry({ serviceName: 'reader', exporter: 'none', spanProcessors: [new SimpleSpanProcessor(exporter)] });
+      await withSpan('read', (span) => {
+        expect(span.isRecording()).toBe(true);
+      });
+      expect(exporter.getFinishedSpans().map((s) => s.name)).toEqual(['read']);
+    } finally {
+      await telemetry.shutdown();
+    }
+  });
 });
