@@ -62,12 +62,14 @@ export async function execute<State, Command extends { metadata: CommandMetadata
 
 /**
  * A stream's current state without deciding anything (reads for PlaceOrder and refunds): the cached fold brought up
- * to date by reading the stream's tail.
+ * to date by reading the stream's tail, or, with `maxStalenessMs`, taken as it is when this process read or wrote the
+ * stream that recently (`foldStream`).
  */
 export async function load<State, Command, Event extends DomainEvent>(
   store: EventStore,
   streamId: string,
   decider: DeciderLike<State, Command, Event>,
+  options: { readonly maxStalenessMs?: number } = {},
 ): Promise<State> {
-  return (await foldStream(store, streamId, decider, (recorded) => parse<Event>(recorded))).state;
+  return (await foldStream(store, streamId, decider, (recorded) => parse<Event>(recorded), options.maxStalenessMs)).state;
 }

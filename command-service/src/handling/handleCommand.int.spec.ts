@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createEventStore, HttpProblem, type EventStore, type RecordedEvent } from '@orderflow/platform';
 import { describeWith } from '@orderflow/platform/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { deterministicUuid, handleCommand, type DeciderLike } from './handleCommand.js';
+import { deterministicUuid, foldStream, handleCommand, type DeciderLike } from './handleCommand.js';
 
 // A tiny capped counter as the decider under test: the handler's behaviour, not a domain's, is what is checked.
 type Event = { type: 'Incremented'; data: { by: number } };
@@ -91,5 +92,20 @@ describeWith('postgres', 'handleCommand', (use) => {
     expect(ids).toEqual([deterministicUuid(`${ctx.commandId}\n${stream}\n0`)]);
     expect(deterministicUuid('x')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(first.position).toBeDefined();
+  });
+
+  it('answers a fold this process saw within maxStalenessMs without a read, and reads once it is older', async () => {
+    const stream = `counter-${randomUUID()}`;
+    const other = await createEventStore({ databaseUrl: use().url });
+    const fold = (maxStalenessMs: number) => foldStream(store, stream, counter, options.parse, maxStalenessMs);
+    await handleCommand(store, stream, counter, { type: 'Increment', by: 4, cap: 100 }, context(), options); // seen here at 4
+    await handleCommand(other, stream, counter, { type: 'Increment', by: 5, cap: 100 }, context(), options);
+    expect((await fold(60_000)).state).toBe(4); // written here just now: taken as it is
+    expect((await fold(0)).state).toBe(9); // the default reads the tail
+    await handleCommand(other, stream, counter, { type: 'Increment', by: 1, cap: 100 }, context(), options);
+    expect((await fold(60_000)).state).toBe(9); // read here just now
+    await sleep(60);
+    expect(await fold(50)).toMatchObject({ state: 10, revision: 2n }); // older than 50 ms: read again
+    await other.close();
   });
 });

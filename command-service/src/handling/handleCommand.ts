@@ -110,16 +110,21 @@ async function decideAndAppend<State, Command, Event extends DomainEvent>(
 
 /**
  * The stream's current state: its cached fold (of the last command or read here) brought up to date with what was
- * appended since, by anyone — a read of the stream's tail, not of its whole history.
+ * appended since, by anyone — a read of the stream's tail, not of its whole history. With `maxStalenessMs`, a cached
+ * fold known to have been the stream's state that recently (read or written by this process) is answered as it is,
+ * without a read: for early answers that a later decision re-checks, never for deciding.
  */
 export async function foldStream<State, Command, Event extends DomainEvent>(
   store: EventStore,
   streamId: string,
   decider: DeciderLike<State, Command, Event>,
   parse: (recorded: RecordedEvent) => Event,
+  maxStalenessMs = 0,
 ): Promise<{ state: State; revision: bigint | undefined; position: Position | undefined }> {
   const cache = cacheOf<State>(store);
   const cached = cache.get(streamId);
+  const readAt = performance.now();
+  if (cached !== undefined && readAt - cached.currentAt <= maxStalenessMs) return cached;
   const from = cached === undefined ? 0n : cached.revision + 1n;
   const recorded = await store.readStream(streamId, { from });
   let state = cached?.state ?? decider.initialState();
@@ -130,7 +135,7 @@ export async function foldStream<State, Command, Event extends DomainEvent>(
   // A fold that raced with a newer one (a command meanwhile) does not replace it.
   const current = cache.get(streamId);
   if (revision !== undefined && position !== undefined && (current === undefined || current.revision <= revision))
-    remember(cache, streamId, { state, revision, position });
+    remember(cache, streamId, { state, revision, position, currentAt: readAt });
   return { state, revision, position };
 }
 
@@ -186,6 +191,8 @@ async function appendDecided<State, Command, Event extends DomainEvent>(
   events: readonly Event[],
 ): Promise<{ revision: bigint; position: Position }> {
   const cache = cacheOf<State>(store);
+  // The stream was at the appended revision when the append committed, some time after this.
+  const appendedAt = performance.now();
   try {
     const result = await observeAppend(streamId, () =>
       store.appendToStream(
@@ -198,6 +205,7 @@ async function appendDecided<State, Command, Event extends DomainEvent>(
       state: events.reduce((s, e) => decider.evolve(s, e), from.state),
       revision: result.nextExpectedRevision,
       position: result.position,
+      currentAt: appendedAt,
     });
     return { revision: result.nextExpectedRevision, position: result.position };
   } catch (err) {
@@ -211,6 +219,8 @@ interface CachedFold<State> {
   readonly state: State;
   readonly revision: bigint;
   readonly position: Position;
+  /** `performance.now()` at which the stream was known to be at `revision` (read or appended by this process). */
+  readonly currentAt: number;
 }
 
 const maxCachedStreams = 10_000;

@@ -17,6 +17,12 @@ import { actorOf, deciders, execute, load, metadataFor, streams } from '../comma
 import { deterministicUuid } from '../handling/handleCommand.js';
 import { accepted, command, correlationIdOf, ifMatch, problems, type RouteDeps } from './support.js';
 
+/**
+ * How old the catalog entry an order is priced from may be: a price change made by another process reaches orders
+ * placed here within this long. Availability checked from it is an early answer only; the reservation decides.
+ */
+export const catalogStalenessMs = 500;
+
 const notFound = (orderId: string) => new HttpProblem(404, 'order_not_found', 'Not found', `No order ${orderId}`);
 
 export function orderRoutes(deps: RouteDeps): void {
@@ -44,10 +50,11 @@ export function orderRoutes(deps: RouteDeps): void {
       command(deps, request, reply, { required: true }, async (principal, commandId) => {
         requireRole(principal, 'customer');
         const { body } = request;
-        // Names and prices come from the catalog at placement, never from the client.
+        // Names and prices come from the catalog at placement, never from the client: as this process last saw the SKU,
+        // if that was within `catalogStalenessMs` (a drop's SKU is read by every order otherwise), else read afresh.
         const lines: OrderLine[] = [];
         for (const { sku, quantity } of [...body.lines].sort((a, b) => a.sku.localeCompare(b.sku))) {
-          const item = await load(store, streams.inventory(sku), deciders.inventory);
+          const item = await load(store, streams.inventory(sku), deciders.inventory, { maxStalenessMs: catalogStalenessMs });
           if (item.status !== 'registered')
             throw new HttpProblem(422, 'unknown_sku', 'Unknown SKU', `SKU ${sku} is not sold here`, { sku });
           if (item.unitPrice.currency !== body.currency)
