@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -11,6 +10,7 @@ import { drainOnClose } from './drainOnClose.js';
 import { installHealth, type ReadinessCheck } from './health.js';
 import { installObservability } from './observability.js';
 import { installProblemHandler, type ErrorMapper } from './problem.js';
+import { securityHeaders } from './securityHeaders.js';
 
 export interface HttpAppOptions {
   readonly title: string;
@@ -66,10 +66,13 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   const verify = createTokenVerifier(options.auth);
   app.decorate('authenticate', (request: FastifyRequest) => verify(request.headers.authorization));
 
-  await app.register(helmet, { contentSecurityPolicy: false });
-  await app.register(cors, {
-    origin: options.corsOrigins === undefined || options.corsOrigins.length === 0 ? false : [...options.corsOrigins],
+  const headers = securityHeaders();
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(headers);
+    done();
   });
+  // No origins, no CORS: without the plugin a cross-origin browser gets no Access-Control-* header, as it should.
+  if (options.corsOrigins !== undefined && options.corsOrigins.length > 0) await app.register(cors, { origin: [...options.corsOrigins] });
   await app.register(rateLimit, {
     max: options.rateLimitPerMinute ?? 600,
     timeWindow: '1 minute',

@@ -117,4 +117,31 @@ describe('the shared HTTP skeleton', () => {
     expect(Object.keys(doc.paths)).toContain('/v1/things');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
   });
+
+  it("sets helmet's default security headers on every reply, errors included", async () => {
+    for (const res of [await app.inject({ method: 'GET', url: '/v1/boom' }), await post({ name: 'x', quantity: 1 }, await admin())]) {
+      expect(res.headers).toMatchObject({
+        'strict-transport-security': 'max-age=31536000; includeSubDomains',
+        'x-frame-options': 'SAMEORIGIN',
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+        'cross-origin-opener-policy': 'same-origin',
+        'cross-origin-resource-policy': 'same-origin',
+      });
+      expect(res.headers['content-security-policy']).toBeUndefined();
+    }
+  });
+
+  it('answers cross-origin requests only from configured origins', async () => {
+    const request = { method: 'GET' as const, url: '/docs/json', headers: { origin: 'https://shop.example' } };
+    expect((await app.inject(request)).headers['access-control-allow-origin']).toBeUndefined();
+    const open = await createHttpApp({ title: 't', version: '0', auth, logger: false, corsOrigins: ['https://shop.example'] });
+    try {
+      expect((await open.inject(request)).headers['access-control-allow-origin']).toBe('https://shop.example');
+      const other = await open.inject({ ...request, headers: { origin: 'https://evil.example' } });
+      expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    } finally {
+      await open.close();
+    }
+  });
 });
