@@ -1,11 +1,10 @@
 import { createHttpApp, type Config, type HttpApp } from '@orderflow/platform';
 import { asyncApiDocument } from '@orderflow/schemas';
-import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import { createAwaitConsistency, defaultProcessorNames, type CheckpointWatcher, type ProcessorNames } from './consistency.js';
 import { createLiveHub } from './live/liveHub.js';
 import { withOrderCache, type OrderCacheOptions } from './orderCache.js';
 import type { ReadModels } from './readModels.js';
-import { withAuthCache } from './authCache.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { liveRoutes } from './routes/live.js';
 import { notificationRoutes } from './routes/notifications.js';
@@ -46,7 +45,7 @@ export async function buildQueryApp(deps: QueryAppDeps): Promise<HttpApp> {
   const readModels = withOrderCache(deps.readModels, deps.watcher, processors.orders, deps.orderCache);
   const routeDeps = {
     app,
-    authenticate: withAuthCache((request) => app.authenticate(request)),
+    authenticate: (request: FastifyRequest) => app.authenticate(request),
     readModels,
     processors,
     live,

@@ -1,15 +1,14 @@
 import { HttpProblem, type HttpApp, type Principal } from '@orderflow/platform';
 import { ProblemDetails, type OrderHistoryDocument } from '@orderflow/schemas';
-import type { FastifyReply } from 'fastify';
-import type { Authenticate } from '../authCache.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AwaitConsistency, ProcessorNames } from '../consistency.js';
 import type { LiveHub } from '../live/liveHub.js';
 import type { ReadModels } from '../readModels.js';
 
 export interface RouteDeps {
   readonly app: HttpApp;
-  /** `app.authenticate`, with verified tokens remembered. */
-  readonly authenticate: Authenticate;
+  /** `app.authenticate` (verified tokens are remembered for a minute, see platform's `createTokenVerifier`). */
+  readonly authenticate: (request: FastifyRequest) => Promise<Principal>;
   readonly readModels: ReadModels;
   readonly awaitConsistency: AwaitConsistency;
   readonly processors: ProcessorNames;
