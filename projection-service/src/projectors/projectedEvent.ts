@@ -10,11 +10,13 @@ export type ProjectedEvent<Type extends EventType = EventType> = Extract<AnyEven
 
 /** Throws on an event this release cannot read: the runtime retries it, then parks it as a dead letter. */
 export function toProjectedEvent(recorded: RecordedEvent): ProjectedEvent {
-  const parsed = parseEvent(recorded);
+  const { type, data } = parseEvent(recorded);
+  // One literal of one shape (no spread): every projector's hottest line during a rebuild.
   return {
-    ...parsed,
+    type,
+    data,
     eventId: recorded.metadata.eventId,
     position: recorded.position,
     occurredAt: recorded.metadata.occurredAt,
-  };
+  } as ProjectedEvent;
 }
