@@ -25,8 +25,13 @@ export type OrderHistoryEvent = ProjectedEvent<
 export function evolveOrderHistory(doc: OrderHistoryDocument | undefined, event: OrderHistoryEvent): OrderHistoryDocument | undefined {
   if (doc === undefined) return event.type === 'OrderPlaced' ? placed(event) : undefined;
   if (event.position <= doc.lastPosition || event.type === 'OrderPlaced') return doc;
-  const next = { ...apply(doc, event), updatedAt: event.occurredAt, lastPosition: event.position };
-  return { ...next, timeline: [...doc.timeline, timelineEntry(event)] };
+  // One copy of the document for the moved fields, its timeline and its position (a rebuild runs this per event).
+  return {
+    ...apply(doc, event),
+    updatedAt: event.occurredAt,
+    lastPosition: event.position,
+    timeline: [...doc.timeline, timelineEntry(event)],
+  };
 }
 
 function placed(event: ProjectedEvent<'OrderPlaced'>): OrderHistoryDocument {
