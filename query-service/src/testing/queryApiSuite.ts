@@ -203,6 +203,8 @@ export function describeQueryApi(openDocuments: () => Promise<DocumentStore>, da
     const stream = await openSse(`${base}/v1/orders/o-1-07/live`, await bearer('customer', 'c-1'));
     try {
       expect([stream.status, stream.contentType]).toEqual([200, 'text/event-stream; charset=utf-8']);
+      // Hijacked by the route, yet with the security headers every reply has.
+      expect(stream.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'SAMEORIGIN' });
       const first = await stream.next();
       expect(first.event).toBe('order');
       expect(JSON.parse(first.data)).toMatchObject({ orderId: 'o-1-07', status: 'confirmed', changes: [{ type: 'OrderPlaced' }] });

@@ -12,6 +12,7 @@ export interface SseEvent {
 export interface SseStream {
   readonly status: number;
   readonly contentType: string | null;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   /** The next event (waits up to `timeoutMs`). */
   next(timeoutMs?: number): Promise<SseEvent>;
   close(): void;
@@ -69,6 +70,7 @@ export async function openSse(url: string, headers: Record<string, string>): Pro
   return {
     status: response.statusCode ?? 0,
     contentType: response.headers['content-type'] ?? null,
+    headers: response.headers,
     async next(timeoutMs = 2_000) {
       const deadline = Date.now() + timeoutMs;
       while (queue.length === 0) {
