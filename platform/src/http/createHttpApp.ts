@@ -66,9 +66,10 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   const verify = createTokenVerifier(options.auth);
   app.decorate('authenticate', (request: FastifyRequest) => verify(request.headers.authorization));
 
-  const headers = securityHeaders();
+  // On the raw response, as helmet did: a route that hijacks its reply (a live stream) writes its head itself.
+  const headers = Object.entries(securityHeaders());
   app.addHook('onRequest', (_request, reply, done) => {
-    reply.headers(headers);
+    for (const [name, value] of headers) reply.raw.setHeader(name, value);
     done();
   });
   // No origins, no CORS: without the plugin a cross-origin browser gets no Access-Control-* header, as it should.

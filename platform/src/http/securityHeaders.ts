@@ -6,7 +6,7 @@ import helmet from 'helmet';
  * The security headers helmet sets with its defaults (Content-Security-Policy off: the API serves JSON, and the
  * `/docs` page loads its own scripts), worked out once. `@fastify/helmet` builds helmet's whole middleware chain
  * again for every request and runs it through two hooks, one of them async: about 8 % of what a hello-world route
- * costs. The headers do not depend on the request, so they are computed here once and set in one call per reply.
+ * costs. The headers do not depend on the request, so they are computed here once and only set per reply.
  */
 export function securityHeaders(): Readonly<Record<string, string>> {
   const headers: Record<string, string> = {};

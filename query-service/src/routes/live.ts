@@ -77,8 +77,6 @@ export function liveRoutes(deps: RouteDeps, options: LiveOptions): void {
         cleanup();
         return;
       }
-      // Hijacked: what the hooks set on the reply (security headers) goes out with the stream's own headers.
-      for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) raw.setHeader(name, value);
       raw.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-cache, no-transform',
