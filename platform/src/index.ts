@@ -90,3 +90,4 @@ export {
 export { runKafkaConsoleConsumer, startLocalKafkaBroker, type LocalKafkaBroker } from './kafka/localKafkaBroker.js';
 export { closeOnSignals } from './closeOnSignals.js';
 export { freePort } from './freePort.js';
+export { dropOldestBeyond } from './boundedEntries.js';

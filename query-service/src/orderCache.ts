@@ -1,4 +1,4 @@
-import { counter } from '@orderflow/platform';
+import { counter, dropOldestBeyond } from '@orderflow/platform';
 import type { OrderHistoryDocument } from '@orderflow/schemas';
 import type { CheckpointWatcher } from './consistency.js';
 import type { ReadModels } from './readModels.js';
@@ -58,8 +58,8 @@ export function withOrderCache(
     const readAt = performance.now();
     const order = await readModels.getOrder(orderId);
     if (generation === started) {
-      if (!entries.has(orderId) && entries.size >= maxEntries) entries.delete(entries.keys().next().value ?? '');
       entries.set(orderId, { order, readAt });
+      dropOldestBeyond(entries, maxEntries);
     }
     return order;
   }

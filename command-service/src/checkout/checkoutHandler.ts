@@ -1,5 +1,5 @@
 import { checkoutDecider } from '@orderflow/domain';
-import { withSpanFromTraceparent, type EventStore } from '@orderflow/platform';
+import { dropOldestBeyond, withSpanFromTraceparent, type EventStore } from '@orderflow/platform';
 import { parseEvent, type CheckoutEvent, type CheckoutPolicy, type HandleCheckoutInput } from '@orderflow/schemas';
 import type pg from 'pg';
 import type { FastifyBaseLogger as Logger } from 'fastify';
@@ -161,11 +161,4 @@ export function createCheckoutHandler(deps: CheckoutHandlerDeps): CheckoutHandle
       );
     },
   };
-}
-
-/** Keeps a Set or Map (insertion-ordered) at most `max` entries long by dropping its oldest. */
-function dropOldestBeyond(entries: Pick<Set<string>, 'size' | 'keys' | 'delete'>, max: number): void {
-  if (entries.size <= max) return;
-  const oldest = entries.keys().next().value;
-  if (oldest !== undefined) entries.delete(oldest);
 }

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ConcurrencyError,
   currentTraceparent,
+  dropOldestBeyond,
   EventIdReusedError,
   HttpProblem,
   type EventStore,
@@ -245,10 +246,7 @@ const cacheOf = <State>(store: EventStore) => mapOf(caches, store) as Map<string
 function remember<V>(map: Map<string, V>, key: string, value: V): void {
   map.delete(key);
   map.set(key, value);
-  if (map.size > maxCachedStreams) {
-    const oldest = map.keys().next().value;
-    if (oldest !== undefined) map.delete(oldest);
-  }
+  dropOldestBeyond(map, maxCachedStreams);
 }
 
 function markContended(store: EventStore, streamId: string): void {

@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
+import { dropOldestBeyond } from '../boundedEntries.js';
 import { HttpProblem } from './problem.js';
 
 export const roles = ['customer', 'admin'] as const;
@@ -52,7 +53,7 @@ export function createTokenVerifier(
       const principal = claims.parse(payload);
       const expiresAt = payload.exp === undefined ? Number.POSITIVE_INFINITY : payload.exp * 1000;
       trusted.set(token, { principal, until: Math.min(expiresAt, now() + trustedForMs) });
-      if (trusted.size > maxTrusted) trusted.delete(trusted.keys().next().value as string);
+      dropOldestBeyond(trusted, maxTrusted);
       return principal;
     } catch {
       throw unauthorized('The bearer token is invalid or expired.');
