@@ -7,8 +7,12 @@ import { fileURLToPath } from 'node:url';
  */
 export function startProjectionProcess(env: Record<string, string>): { stop(): Promise<void> } {
   const entry = fileURLToPath(new URL('../../../projection-service/src/server.ts', import.meta.url));
+  // The stores come from `env` only: a MONGO_URL exported in the caller's shell (say, from `.infra/infra.env`) would
+  // otherwise send the PostgreSQL variant's documents to MongoDB, where its query service never looks.
+  const storeVariables = new Set(['DATABASE_URL', 'MONGO_URL', 'EVENTSTORE_URL']);
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !storeVariables.has(name)));
   const child: ChildProcess = fork(entry, [], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    env: { ...inherited, LOG_LEVEL: 'warn', ...env },
     execArgv: ['--conditions=@orderflow/source', '--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
