@@ -4,12 +4,13 @@ import type { EventStore, Position, ProcessorDefinition } from '@orderflow/platf
 /**
  * Feeds a projector the matching events of the global log after `from`, batch by batch, as the runtime would (a
  * transaction around each batch of a transactional projector). For tests and the benchmark; returns the last position.
+ * `onBatch` runs after each committed batch and is awaited (a test can read the models between batches).
  */
 export async function replay(
   store: EventStore,
   projector: ProcessorDefinition,
   pool: pg.Pool,
-  options: { readonly from?: Position; readonly onBatch?: (events: number) => void } = {},
+  options: { readonly from?: Position; readonly onBatch?: (events: number) => void | Promise<void> } = {},
 ): Promise<Position | undefined> {
   let from: Position | 'start' = options.from ?? 'start';
   let last = options.from;
@@ -31,7 +32,7 @@ export async function replay(
         client.release();
       }
     } else await projector.handleBatch(events, { processor: projector.name, tx: undefined, mode: 'rebuild', signal });
-    options.onBatch?.(events.length);
+    await options.onBatch?.(events.length);
     last = events.at(-1)?.position;
     if (last === undefined) return undefined;
     from = last;
