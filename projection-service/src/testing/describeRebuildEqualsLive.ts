@@ -29,14 +29,15 @@ async function everything<T extends Record<string, unknown>>(
  * Builds the read models live with the real runtime over a generated history of `orders` orders, then rebuilds them
  * blue-green while a reader keeps counting: the rebuilt models must equal the live-built ones, and the reader must
  * never see an empty or partial model (read after replayed batches 1, 2, 4, …, before and after each swap, and by a reader
- * running alongside). Call inside `describeWith('postgres', …)` (one database per file).
+ * running alongside). Call inside `describeWith('postgres', …)` (one database per file). `timeoutMs` bounds the whole
+ * test; the live build may take 60 % of it, which leaves the rest for the rebuild and the reads.
  */
 export function describeRebuildEqualsLive(
   usePgUrl: () => string,
   label: string,
   orders: number,
   factory: () => Promise<DocumentStore>,
-  timeoutMs = 60_000,
+  timeoutMs = 300_000,
 ): void {
   let store: EventStore;
   let pool: pg.Pool;
@@ -69,7 +70,7 @@ export function describeRebuildEqualsLive(
         for (const p of live) await p.ensure();
         const running = live.map((definition) => startProcessor(definition, { store, pool }));
         try {
-          await Promise.all(running.map((r) => r.whenCaughtUp(head, { timeoutMs: 50_000 })));
+          await Promise.all(running.map((r) => r.whenCaughtUp(head, { timeoutMs: Math.round(timeoutMs * 0.6) })));
         } finally {
           await Promise.all(running.map((r) => r.stop()));
         }
