@@ -88,12 +88,12 @@ describeWith('postgres', 'checkout saga crash safety', (use) => {
     const declined = await rig.placeOrder([{ sku: 'CRASH-B', quantity: 1 }], 'tok_declined');
     if (killAfter !== undefined) {
       const doomed = startWorker(killAfter);
-      expect(await within(doomed.exited, 30_000, `worker killed after ${killAfter} steps`)).toEqual({ code: null, signal: 'SIGKILL' });
+      expect(await within(doomed.exited, 60_000, `worker killed after ${killAfter} steps`)).toEqual({ code: null, signal: 'SIGKILL' });
     }
     const worker = startWorker();
     try {
-      expect(await rig.waitFor(happy, undefined, 30_000)).toBe('completed');
-      expect(await rig.waitFor(declined, undefined, 30_000)).toBe('cancelled');
+      expect(await rig.waitFor(happy, undefined, 60_000)).toBe('completed');
+      expect(await rig.waitFor(declined, undefined, 60_000)).toBe('cancelled');
     } finally {
       await worker.stop();
     }
@@ -122,5 +122,5 @@ describeWith('postgres', 'checkout saga crash safety', (use) => {
     for (let n = 1; n <= steps; n++) await round(n);
     const item = await load(rig.store, streams.inventory('CRASH-B'), deciders.inventory);
     expect(item.status === 'registered' ? [item.onHand, availableStock(item)] : undefined).toEqual([1_000, 1_000]);
-  }, 180_000);
+  }, 400_000);
 });

@@ -37,7 +37,10 @@ const gateway = createHttpPaymentGateway({
   backoff: { initialDelayMs: 20, maxDelayMs: 100 },
   logger,
 });
-const worker = await startCheckoutWorker({ store, pool, gateway, logger, config: { tickMs: 100, policy: testPolicy } });
+// The test's short limits, but for the payment and reservation deadlines: the test is about crash safety, and a killed
+// worker's successor that is slow to start on a loaded machine must not turn a completing order into a timed-out one.
+const policy = { ...testPolicy, paymentTimeoutMs: 60_000, reservationTtlMs: 120_000 };
+const worker = await startCheckoutWorker({ store, pool, gateway, logger, config: { tickMs: 100, policy } });
 process.stdout.write('ready\n');
 
 process.once('SIGTERM', () => {
