@@ -36,7 +36,7 @@ describe('compose/docker-compose.yml', () => {
     const result = await composeConfig(broken);
     expect(result.ok).toBe(false);
     expect(result.stderr).toMatch(/healthchek/);
-  });
+  }, 60_000); // two runs of docker-compose, a Python program slow to start on a loaded machine
 
   it('runs EventStoreDB, Kafka, PostgreSQL and MongoDB, pinned and health-checked, gated by health', async () => {
     const { services } = parse(await readFile(file, 'utf8')) as { services: Record<string, Service> };

@@ -70,9 +70,10 @@ function metricsIn(expr: string): string[] {
 
 describe('the full topology (compose/docker-compose.yml)', () => {
   let services: Record<string, Service>;
+  // docker-compose is a Python program: on a loaded machine it takes far longer to start than a unit test's 10 s.
   beforeAll(async () => {
     services = await resolvedCompose();
-  });
+  }, 60_000);
 
   it('runs every orderflow process from the one multi-stage Dockerfile, each through its package start script', async () => {
     const dockerfile = await readFile(path.join(here, 'Dockerfile'), 'utf8');
@@ -137,7 +138,7 @@ describe('the provisioned Grafana dashboard', () => {
     const dashboard = JSON.parse(await readFile(path.join(here, 'grafana', 'dashboards', 'orderflow.json'), 'utf8')) as { panels: Panel[] };
     panels = dashboard.panels.filter((p) => p.type !== 'row');
     declared = await declaredMetricNames();
-  });
+  }, 60_000); // reads every source file of five packages
 
   it('reads only metrics the code declares, in every panel', () => {
     expect(panels.length).toBeGreaterThanOrEqual(10);

@@ -54,7 +54,8 @@ describeWith('postgres', 'checkpoint watcher', (use) => {
       processor.whenCaughtUp(position, { timeoutMs: 45_000 }).then(() => performance.now()),
       watcher.waitFor('watched', position, { timeoutMs: 45_000 }).then((passed) => (passed ? performance.now() : Infinity)),
     ]);
-    expect(notified - written).toBeLessThan(500);
+    // Polling is every 60 s: only the NOTIFY gets the watcher there within seconds, however loaded the machine.
+    expect(notified - written).toBeLessThan(5_000);
     const current = await watcher.current('watched');
     expect(current !== undefined && current >= position).toBe(true);
     expect(heard.some(([name, at]) => name === 'watched' && at >= position)).toBe(true);
@@ -72,7 +73,8 @@ describeWith('postgres', 'checkpoint watcher', (use) => {
     expect(await watcher.waitFor('watched', far, { timeoutMs: 200 })).toBe(false);
     const waited = performance.now() - began;
     expect(waited).toBeGreaterThanOrEqual(195);
-    expect(waited).toBeLessThan(1_000);
+    expect(waited).toBeLessThan(5_000); // not until the next poll, 60 s away
+
     const controller = new AbortController();
     began = performance.now();
     const waiting = watcher.waitFor('watched', far, { timeoutMs: 10_000, signal: controller.signal });
@@ -80,7 +82,7 @@ describeWith('postgres', 'checkpoint watcher', (use) => {
       controller.abort();
     }, 50);
     expect(await waiting).toBe(false);
-    expect(performance.now() - began).toBeLessThan(1_000);
+    expect(performance.now() - began).toBeLessThan(5_000); // not the 10 s timeout
     expect(await watcher.waitFor('no-such-processor', far, { timeoutMs: 50 })).toBe(false);
   });
 

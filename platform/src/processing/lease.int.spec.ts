@@ -62,9 +62,12 @@ describeWith('postgres', 'processor lease', (use) => {
       transactional: true,
       filter: { streamPrefixes: ['fence-'] },
       async handleBatch(events: readonly RecordedEvent[], ctx: { tx: pg.ClientBase | undefined }) {
-        await ctx.tx?.query('insert into applied_fence select $1, unnest($2::int[])', [instance, events.map((e) => e.data.n)]);
         entered?.();
+        // Held at the gate before writing: a transaction that has written holds a transaction id open, which holds back
+        // what every event store on the server (other test files' too) may read as committed, for the whole takeover.
+        // A still writes inside its batch's transaction once released, after B has taken over: that write is refused.
         await gate;
+        await ctx.tx?.query('insert into applied_fence select $1, unnest($2::int[])', [instance, events.map((e) => e.data.n)]);
       },
     });
     const gate = deferred();

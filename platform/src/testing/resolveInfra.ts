@@ -48,6 +48,24 @@ function explicitUrl(kind: InfraKind, env: NodeJS.ProcessEnv): string | undefine
   return value;
 }
 
+/**
+ * How long a server that REQUIRE_INFRA names is probed again before it counts as unreachable: on a loaded machine one
+ * probe can time out (Kafka's most often) although the server is up, and a required server that fails its probe fails
+ * the whole file.
+ */
+const requiredProbeMs = 60_000;
+
+/** Probes `url`, again every second until `forMs` have passed while it fails; returns the last failure, if any. */
+async function probeFor(kind: InfraKind, url: string, timeoutMs: number, forMs: number): Promise<string | undefined> {
+  const deadline = Date.now() + forMs;
+  for (let attempt = 1; ; attempt++) {
+    const failure = await probeInfra(kind, url, timeoutMs);
+    if (failure === undefined) return undefined;
+    if (Date.now() >= deadline) return attempt === 1 ? failure : `${failure} (${attempt} probes in ${Math.round(forMs / 1000)} s)`;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+}
+
 export interface ResolveOptions {
   readonly env?: NodeJS.ProcessEnv;
   readonly envFile?: string;
@@ -56,15 +74,17 @@ export interface ResolveOptions {
 
 /**
  * Finds a reachable server for `kind`: an explicit URL in the environment, else a container when a Docker
- * engine answers, else the env file of `pnpm infra:up`. Each candidate is probed with the real client.
+ * engine answers, else the env file of `pnpm infra:up`. Each candidate is probed with the real client (for up to a
+ * minute when REQUIRE_INFRA names `kind`).
  */
 export async function resolveInfra(kind: InfraKind, options: ResolveOptions = {}): Promise<InfraResolution> {
   const env = options.env ?? process.env;
   const timeoutMs = options.probeTimeoutMs ?? 5_000;
   const label = infraLabels[kind];
+  const probeMs = requiredInfra(env).has(kind) ? requiredProbeMs : 0;
   const explicit = explicitUrl(kind, env);
   if (explicit !== undefined) {
-    const failure = await probeInfra(kind, explicit, timeoutMs);
+    const failure = await probeFor(kind, explicit, timeoutMs, probeMs);
     return failure === undefined
       ? { ok: true, kind, url: explicit, source: 'env' }
       : { ok: false, kind, reason: `${label} at ${infraEnvVars[kind]}=${explicit} is not reachable: ${failure}` };
@@ -78,7 +98,7 @@ export async function resolveInfra(kind: InfraKind, options: ResolveOptions = {}
     const where = existsSync(file) ? `${file} has no ${infraEnvVars[kind]}` : `${file} does not exist`;
     return { ok: false, kind, reason: `${label}: no ${infraEnvVars[kind]} set, ${container.reason}, and ${where} (run \`pnpm infra:up\`)` };
   }
-  const failure = await probeInfra(kind, fromFile, timeoutMs);
+  const failure = await probeFor(kind, fromFile, timeoutMs, probeMs);
   return failure === undefined
     ? { ok: true, kind, url: fromFile, source: 'infra env file' }
     : { ok: false, kind, reason: `${label} at ${fromFile} (from ${file}) is not reachable: ${failure} (is \`pnpm infra:up\` running?)` };
