@@ -15,12 +15,14 @@ describeWith('postgres', 'orderflow projections', (use) => {
   let store: EventStore;
   let pool: pg.Pool;
   let documents: DocumentStore;
+  // Each call starts pnpm and compiles the CLI with tsx: a few seconds alone on the machine, far longer on a loaded one.
+  // A test makes up to four of them, hence its 180 s.
   const cli = (...args: string[]) => {
     const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: use().url };
     // The document models of this database live in its JSONB tables (the embedded topology).
     delete env.MONGO_URL;
     delete env.EVENTSTORE_URL;
-    return run('pnpm', ['-s', 'orderflow', 'projections', ...args], { cwd: root, env, timeout: 60_000 });
+    return run('pnpm', ['-s', 'orderflow', 'projections', ...args], { cwd: root, env, timeout: 120_000 });
   };
   const failure = async (...args: string[]) => (await cli(...args).catch((e: unknown) => e)) as { code?: number; stderr?: string };
   const stockRows = async () => (await pool.query<Record<string, unknown>>('select * from read_stock.catalog order by sku')).rows;
@@ -45,7 +47,7 @@ describeWith('postgres', 'orderflow projections', (use) => {
     appended += 1 + (await generateHistory(store, { orders: 10, skus: 5, seed: 8 }));
     // The log shows a commit once no older transaction on the shared server is still open (gap safety): wait for all.
     let all = await store.readAll();
-    for (const until = Date.now() + 30_000; all.length < appended && Date.now() < until; all = await store.readAll())
+    for (const until = Date.now() + 60_000; all.length < appended && Date.now() < until; all = await store.readAll())
       await new Promise((resolve) => setTimeout(resolve, 200));
     const head = all.at(-1)?.position;
     if (head === undefined || all.length !== appended) throw new Error(`${all.length} of ${appended} events visible`);
@@ -55,11 +57,11 @@ describeWith('postgres', 'orderflow projections', (use) => {
       startProcessor(definition, { store, pool, options: { retry: { attempts: 2, initialDelayMs: 10, maxDelayMs: 10 } } }),
     );
     try {
-      await Promise.all(running.map((r) => r.whenCaughtUp(head, { timeoutMs: 30_000 })));
+      await Promise.all(running.map((r) => r.whenCaughtUp(head, { timeoutMs: 60_000 })));
     } finally {
       await Promise.all(running.map((r) => r.stop()));
     }
-  }, 90_000);
+  }, 180_000); // a loaded machine may take the two waits above in full
   afterAll(async () => {
     await documents.close();
     await pool.end();
@@ -79,7 +81,7 @@ describeWith('postgres', 'orderflow projections', (use) => {
     expect(byName.get('stock')?.[4]).toBe('1');
     expect(byName.get('order-history')?.[4]).toBe('0');
     for (const [, cols] of byName) expect(cols[1]).toMatch(/^[0-9a-f]{16}\/[0-9a-f]{16}$/);
-  });
+  }, 180_000);
 
   it('shows the status of one processor: checkpoint, lag in events and seconds, owner', async () => {
     const { rows } = await pool.query<{ checkpoint: string }>("select checkpoint from processing.processors where name = 'stock'");
@@ -88,7 +90,7 @@ describeWith('postgres', 'orderflow projections', (use) => {
     expect(stdout).toMatch(/lag\s+0 events, 0\.0 s behind/);
     expect(stdout).toMatch(/owner\s+none \(not running\)/);
     expect(stdout).toMatch(/dead letters\s+1/);
-  });
+  }, 180_000);
 
   it('lists the parked event with its processor, type, stream and error', async () => {
     const { stdout } = await cli('dead-letters', 'list', '--processor', 'stock');
@@ -97,7 +99,7 @@ describeWith('postgres', 'orderflow projections', (use) => {
     expect(lines[1]).toMatch(/^\d+\s+stock\s+\S+\s+StockReceived\s+inventory-BROKEN\s+\d+\s+\S+\s+\S/);
     const { stdout: none } = await cli('dead-letters', '--processor', 'order-history');
     expect(none.trimEnd().split('\n').at(-1)).toBe('0 dead letter(s)');
-  });
+  }, 180_000);
 
   it('a blue-green rebuild reports progress on stderr and leaves the models equal to the live-built ones', async () => {
     const [stockBefore, ordersBefore] = [await stockRows(), await orders()];
@@ -113,14 +115,14 @@ describeWith('postgres', 'orderflow projections', (use) => {
     // The poison event was parked again by the rebuild, not lost and not duplicated into the model.
     const { rows } = await pool.query<{ n: string }>("select count(*) as n from processing.dead_letters where processor = 'stock'");
     expect(Number(rows[0]?.n)).toBeGreaterThanOrEqual(1);
-  }, 120_000);
+  }, 180_000);
 
   it('a strict rebuild stops at the poison event with a one-line error and a non-zero exit', async () => {
     const failed = await failure('rebuild', 'stock', '--strict');
     expect(failed.code).toBe(1);
     expect(failed.stderr).toMatch(/^error: .*/m);
     expect(failed.stderr).not.toMatch(/\n\s+at /);
-  }, 60_000);
+  }, 180_000);
 
   it('reset sets the checkpoint back to the start, so the whole log is behind', async () => {
     const { stdout } = await cli('reset', 'notifications');
@@ -128,7 +130,7 @@ describeWith('postgres', 'orderflow projections', (use) => {
     const status = await cli('status', 'notifications');
     expect(status.stdout).toContain('checkpoint     none (from the start)');
     expect(status.stdout).toMatch(/lag\s+[1-9]\d* events/);
-  });
+  }, 180_000);
 
   it('retries and drops dead letters by id', async () => {
     const { rows } = await pool.query<{ id: string }>("select id::text from processing.dead_letters where processor = 'stock' order by id");
@@ -139,7 +141,7 @@ describeWith('postgres', 'orderflow projections', (use) => {
     expect(dropped.stdout).toBe(`dropped ${ids.length} dead letter(s)\n`);
     const { stdout } = await cli('dead-letters');
     expect(stdout.trimEnd().split('\n').at(-1)).toBe('0 dead letter(s)');
-  });
+  }, 180_000);
 
   it('an unknown processor is one clean error line naming the known ones', async () => {
     for (const args of [
@@ -155,5 +157,5 @@ describeWith('postgres', 'orderflow projections', (use) => {
       );
       expect(failed.stderr, args.join(' ')).not.toMatch(/\n\s+at /);
     }
-  }, 60_000);
+  }, 180_000);
 });

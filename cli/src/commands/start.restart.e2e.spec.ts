@@ -43,7 +43,10 @@ describe('pnpm start: SIGTERM mid-load, then start again', () => {
     const load = (async () => {
       for (let i = 0; !state.stopping && i < 400; i++) await Promise.all([0, 1, 2, 3].map((k) => placeOne(i * 4 + k)));
     })();
+    // At least 3 s of load and a dozen accepted orders, however slowly a loaded machine accepts them.
+    const loadUntil = Date.now() + 120_000;
     await new Promise((resolve) => setTimeout(resolve, 3_000));
+    while (accepted.length < 12 && Date.now() < loadUntil) await new Promise((resolve) => setTimeout(resolve, 100));
     state.stopping = true;
     const code = await engine.stop('SIGTERM');
     await load;
@@ -51,7 +54,7 @@ describe('pnpm start: SIGTERM mid-load, then start again', () => {
     expect(accepted.length).toBeGreaterThan(10);
 
     engine = await startEngineProcess({ dataDir, ports, args: ['--no-seed'] });
-    const deadline = Date.now() + 90_000;
+    const deadline = Date.now() + 180_000;
     const pending = new Map(accepted.map((order) => [order.orderId, order.token]));
     while (pending.size > 0 && Date.now() < deadline) {
       for (const [orderId, token] of pending) {
@@ -62,5 +65,5 @@ describe('pnpm start: SIGTERM mid-load, then start again', () => {
       if (pending.size > 0) await new Promise((resolve) => setTimeout(resolve, 250));
     }
     expect([...pending.keys()], `orders not terminal after the restart:\n${engine.output()}`).toEqual([]);
-  });
+  }, 420_000);
 });
