@@ -24,6 +24,7 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import { keepLogBindingsInTraceContext } from './logContext.js';
 
 export type TraceExporterKind = 'none' | 'console' | 'otlp';
 
@@ -80,10 +81,12 @@ export function initTelemetry(options: TelemetryOptions): Telemetry {
     spanProcessors: [fanOut(processors)],
   });
   provider.register({ propagator: w3c });
+  keepLogBindingsInTraceContext(true);
   const handle: Telemetry = {
     forceFlush: () => provider.forceFlush(),
     async shutdown() {
       await provider.shutdown();
+      keepLogBindingsInTraceContext(false);
       trace.disable();
       context.disable();
       propagation.disable();
@@ -147,11 +150,19 @@ export function traceHeaders(active: Context = context.active()): Record<string,
   return carrier;
 }
 
-/** The context a W3C `traceparent` (and optional `tracestate`) stands for; malformed values give the root context. */
-export function contextFromTraceparent(traceparent: string | undefined, tracestate?: string): Context {
-  if (traceparent === undefined) return ROOT_CONTEXT;
+/**
+ * The context a W3C `traceparent` (and optional `tracestate`) stands for, on top of `base` (the root context by
+ * default); a missing or malformed value gives `base`.
+ */
+export function contextFromTraceparent(traceparent: string | undefined, tracestate?: string, base: Context = ROOT_CONTEXT): Context {
+  if (traceparent === undefined) return base;
   const carrier: Carrier = { traceparent, ...(tracestate === undefined ? {} : { tracestate }) };
-  return w3c.extract(ROOT_CONTEXT, carrier, getter);
+  return w3c.extract(base, carrier, getter);
+}
+
+/** The active context without its span: what a span continuing another trace builds on (log bindings kept). */
+function activeWithoutSpan(): Context {
+  return trace.deleteSpan(context.active());
 }
 
 export interface SpanOptions {
@@ -171,7 +182,7 @@ export async function withSpanFromTraceparent<T>(
   fn: (span: Span) => Promise<T> | T,
   options: SpanOptions = {},
 ): Promise<T> {
-  const parent = traceparent === undefined ? context.active() : contextFromTraceparent(traceparent);
+  const parent = traceparent === undefined ? context.active() : contextFromTraceparent(traceparent, undefined, activeWithoutSpan());
   return runInSpan(name, parent, fn, { kind: SpanKind.CONSUMER, ...options });
 }
 
@@ -226,7 +237,7 @@ export async function withSpansFromEvents<T>(
   }
   if (byParent.size === 0) byParent.set(undefined, []);
   const spans = [...byParent].map(([traceparent, types]) => {
-    const parent = traceparent === undefined ? context.active() : contextFromTraceparent(traceparent);
+    const parent = traceparent === undefined ? context.active() : contextFromTraceparent(traceparent, undefined, activeWithoutSpan());
     const span = getTracer().startSpan(
       name,
       {

@@ -141,6 +141,32 @@ describe('tracing through HTTP requests, event metadata and logs', () => {
     expect(logs.lines[1]).not.toHaveProperty('correlationId');
   });
 
+  it("keeps the log bindings in a span continuing an event's trace, and a malformed traceparent there starts a new trace", async () => {
+    const event = '00-cccccccccccccccccccccccccccccccc-3333333333333333-01';
+    await withLogContext({ correlationId: 'c-7', orderId: 'o-7' }, () =>
+      withSpan('saga batch', () =>
+        Promise.all([
+          withSpanFromTraceparent('saga step', event, () => {
+            withLogContext({ step: 'reserve' }, () => {
+              logs.logger.info('stepped');
+            });
+          }),
+          withSpanFromTraceparent('saga garbage', 'not-a-traceparent', () => undefined),
+        ]),
+      ),
+    );
+    const step = spanNamed('saga step');
+    expect(step.parentSpanContext?.spanId).toBe('3333333333333333');
+    expect(logs.lines.find((l) => l.msg === 'stepped')).toMatchObject({
+      correlationId: 'c-7',
+      orderId: 'o-7',
+      step: 'reserve',
+      trace_id: 'c'.repeat(32),
+      span_id: step.spanContext().spanId,
+    });
+    expect(spanNamed('saga garbage').parentSpanContext).toBeUndefined();
+  });
+
   it('records a failure on the span and rethrows it; outgoing headers carry the active span', async () => {
     let headers: Record<string, string> = {};
     await expect(
