@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -31,6 +32,8 @@ interface Figures {
   readonly requests: number;
   readonly non2xx: number;
   readonly errors: number;
+  /** The server process's CPU time (user + system, all its threads) per answered request, in µs. */
+  readonly cpuUsPerRequest: number;
 }
 
 /** What varies per request: headers, and a function that rewrites each request (e.g. its path). */
@@ -56,7 +59,9 @@ interface Settings {
  * (the machine is shared: interleaving keeps the ratios honest when its load changes). One server is under load at
  * a time. The load is `GET /v1/orders/:id` by one customer over its orders, with its bearer token. Nothing writes
  * meanwhile, so with the order cache on (the default) reads are served from memory after the first of each order;
- * the `order cache off` rows read the document store on every request.
+ * the `order cache off` rows read the document store on every request. Each row also shows the server process's CPU
+ * time per request (from /proc; the database's own CPU not included), which depends far less than req/s on what
+ * else the machine runs: `CPU: ceiling/this` is the share of the ceiling's rate the server would reach if CPU-bound.
  */
 export async function run(args: readonly string[]): Promise<void> {
   const { values } = parseArgs({
@@ -124,7 +129,7 @@ export async function run(args: readonly string[]): Promise<void> {
         progress(
           `round ${round + 1}/${rounds}: ${labels[server.row].trim()}, ${settings.connections} connections, ${settings.durationS} s`,
         );
-        samples.set(server.row, [...(samples.get(server.row) ?? []), await load(server.url, server.request, settings)]);
+        samples.set(server.row, [...(samples.get(server.row) ?? []), await load(server, settings)]);
       }
   } finally {
     await Promise.all(running.map((server) => server.stop()));
@@ -159,6 +164,7 @@ interface Subject {
 interface Running {
   readonly row: Row;
   readonly url: string;
+  readonly pid: number;
   readonly request: RequestShape;
   stop(): Promise<void>;
 }
@@ -224,15 +230,19 @@ async function start(subject: Subject, settings: Settings): Promise<Running> {
       setupRequest: (r: autocannon.Request): autocannon.Request => ({ ...r, path: subject.path() }),
     };
     await untilAnswering(child, `${url}${subject.path()}`, subject.headers ?? {});
-    await load(url, request, { ...settings, durationS: 2 });
-    return { row: subject.row, url, request, stop };
+    if (child.pid === undefined) throw new Error('the server has no pid');
+    const running = { row: subject.row, url, pid: child.pid, request, stop };
+    await load(running, { ...settings, durationS: 2 });
+    return running;
   } catch (err) {
     await stop();
     throw err;
   }
 }
 
-async function load(url: string, request: RequestShape, settings: Settings): Promise<Figures> {
+async function load(server: Running, settings: Settings): Promise<Figures> {
+  const { url, request } = server;
+  const cpuBefore = cpuMicros(server.pid);
   const result = await autocannon({
     url,
     connections: settings.connections,
@@ -240,6 +250,7 @@ async function load(url: string, request: RequestShape, settings: Settings): Pro
     ...(request.headers === undefined ? {} : { headers: request.headers }),
     ...(request.setupRequest === undefined ? {} : { requests: [{ setupRequest: request.setupRequest }] }),
   });
+  const cpu = cpuMicros(server.pid) - cpuBefore;
   return {
     reqPerSec: round(result.requests.average),
     p50Ms: result.latency.p50,
@@ -248,7 +259,19 @@ async function load(url: string, request: RequestShape, settings: Settings): Pro
     requests: result.requests.total,
     non2xx: result.non2xx,
     errors: result.errors,
+    cpuUsPerRequest: round(cpu / Math.max(1, result.requests.total)),
   };
+}
+
+/**
+ * CPU time a process has used so far (user + system, all threads), in µs, from `/proc/<pid>/stat` (clock ticks of
+ * 10 ms). Unlike req/s it hardly depends on what else the machine runs, so it compares servers across noisy runs.
+ */
+function cpuMicros(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // After the command: state is field 3, utime field 14 and stime field 15 (1-based, man 5 proc).
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
 async function untilAnswering(child: ChildProcess, url: string, headers: Record<string, string>): Promise<void> {
@@ -273,10 +296,30 @@ function report(samples: ReadonlyMap<Row, readonly Figures[]>, settings: Setting
     const sorted = [...(samples.get(row) ?? [])].sort((a, b) => a.reqPerSec - b.reqPerSec);
     return sorted[Math.floor((sorted.length - 1) / 2)];
   };
+  // CPU per request: the median over the rounds of its own (the round with the median req/s may be a noisy one).
+  const cpuPerRequest = (row: Row) => {
+    const sorted = (samples.get(row) ?? []).map((s) => s.cpuUsPerRequest).sort((a, b) => a - b);
+    return sorted[Math.floor((sorted.length - 1) / 2)];
+  };
   const ceiling = median('ceiling');
   const skeleton = median('skeleton');
+  const ceilingCpu = cpuPerRequest('ceiling');
   const percent = (ratio: number | undefined) => (ratio === undefined ? '' : `${Math.round(ratio * 100)}%`);
-  const rows = [['server (median round)', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx', 'errors', 'of ceiling', 'of skeleton']];
+  const rows = [
+    [
+      'server (median round)',
+      'req/s',
+      'p50 ms',
+      'p99 ms',
+      'max ms',
+      'non-2xx',
+      'errors',
+      'of ceiling',
+      'of skeleton',
+      'CPU µs/req',
+      'CPU: ceiling/this',
+    ],
+  ];
   const json: Record<string, unknown> = { bench: 'query', connections: settings.connections, durationS: settings.durationS, rounds };
   const targets: string[] = [];
   for (const row of Object.keys(labels) as Row[]) {
@@ -285,6 +328,8 @@ function report(samples: ReadonlyMap<Row, readonly Figures[]>, settings: Setting
     const ofCeiling = ceiling && row !== 'ceiling' ? round(f.reqPerSec / ceiling.reqPerSec) : undefined;
     const ofSkeleton = skeleton && row !== 'ceiling' && row !== 'skeleton' ? round(f.reqPerSec / skeleton.reqPerSec) : undefined;
     const all = samples.get(row) ?? [];
+    const cpu = cpuPerRequest(row);
+    const cpuOfCeiling = ceilingCpu !== undefined && cpu !== undefined && row !== 'ceiling' ? round(ceilingCpu / cpu) : undefined;
     rows.push([
       labels[row],
       String(f.reqPerSec),
@@ -295,11 +340,15 @@ function report(samples: ReadonlyMap<Row, readonly Figures[]>, settings: Setting
       String(all.reduce((n, s) => n + s.errors, 0)),
       percent(ofCeiling),
       percent(ofSkeleton),
+      String(cpu ?? ''),
+      percent(cpuOfCeiling),
     ]);
     json[row] = {
       ...f,
       ...(ofCeiling === undefined ? {} : { ofCeiling }),
       ...(ofSkeleton === undefined ? {} : { ofSkeleton }),
+      ...(cpu === undefined ? {} : { medianCpuUsPerRequest: cpu }),
+      ...(cpuOfCeiling === undefined ? {} : { cpuOfCeiling }),
       reqPerSecByRound: all.map((s) => s.reqPerSec),
     };
     if (ofCeiling !== undefined && row !== 'skeleton')
