@@ -81,8 +81,16 @@ export type Config = z.output<typeof configSchema>;
 
 /** Parses the environment once; a bad value stops the process with every problem named. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const result = configSchema.safeParse(env);
+  return parseEnv(configSchema, env, 'configuration');
+}
+
+/**
+ * `schema` applied to the environment (a component's own variables, beside `loadConfig`'s); a bad value throws one
+ * error naming every problem: `invalid <what>:` then a line per variable.
+ */
+export function parseEnv<Schema extends z.ZodType>(schema: Schema, env: NodeJS.ProcessEnv, what: string): z.output<Schema> {
+  const result = schema.safeParse(env);
   if (result.success) return result.data;
   const problems = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
-  throw new Error(`invalid configuration:\n${problems}`);
+  throw new Error(`invalid ${what}:\n${problems}`);
 }

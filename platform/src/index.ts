@@ -21,7 +21,7 @@ export {
   type ErrorMapper,
   type ProblemBody,
 } from './http/problem.js';
-export { configSchema, developmentJwtSecret, loadConfig, type Config } from './config.js';
+export { configSchema, developmentJwtSecret, loadConfig, parseEnv, type Config } from './config.js';
 export { createLogger, type LogFormat, type LoggerOptions } from './logger.js';
 export { counter, gauge, histogram, metricsRegistry } from './telemetry/metrics.js';
 export { collectRuntimeMetrics } from './telemetry/runtimeMetrics.js';

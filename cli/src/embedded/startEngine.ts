@@ -22,7 +22,7 @@ import {
   type HttpApp,
 } from '@orderflow/platform';
 import { createKafkaForwarder, forwarderOptionsFromEnv, startProjectionService } from '@orderflow/projection-service';
-import { buildQueryApp, createPostgresCatalogReader, createReadModels } from '@orderflow/query-service';
+import { buildQueryApp, createPostgresCatalogReader, createReadModels, queryOptionsFromEnv } from '@orderflow/query-service';
 
 export interface EngineOptions {
   readonly config: Config;
@@ -54,6 +54,8 @@ export interface RunningEngine {
  */
 export async function startEngine(options: EngineOptions): Promise<RunningEngine> {
   const { config } = options;
+  // The parts' own settings are read before anything starts, so a bad value stops nothing half-started.
+  const queryOptions = queryOptionsFromEnv();
   const telemetry = initTelemetry({
     serviceName: config.OTEL_SERVICE_NAME ?? 'orderflow',
     exporter: config.OTEL_TRACES_EXPORTER,
@@ -137,6 +139,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
       readModels: createReadModels(documents, createPostgresCatalogReader(pool)),
       watcher,
       logger,
+      ...queryOptions,
     });
     const queryUrl = await queryApp.listen({ host: config.HOST, port: config.QUERY_PORT });
     closers.push({ name: 'query API', close: () => queryApp.close() });

@@ -1,3 +1,4 @@
+import { parseEnv } from '@orderflow/platform';
 import { z } from 'zod';
 import type { KafkaForwarderOptions } from './kafkaForwarder.js';
 
@@ -24,12 +25,7 @@ export const forwarderEnvSchema = z.object({
 export function forwarderOptionsFromEnv(
   env: NodeJS.ProcessEnv = process.env,
 ): Pick<KafkaForwarderOptions, 'naming' | 'topics' | 'batchSize'> {
-  const result = forwarderEnvSchema.safeParse(env);
-  if (!result.success)
-    throw new Error(
-      `invalid Kafka forwarder configuration:\n${result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`,
-    );
-  const e = result.data;
+  const e = parseEnv(forwarderEnvSchema, env, 'Kafka forwarder configuration');
   return {
     naming: { prefix: e.KAFKA_TOPIC_PREFIX, suffix: e.KAFKA_TOPIC_SUFFIX },
     topics: { partitions: e.KAFKA_TOPIC_PARTITIONS, replicationFactor: e.KAFKA_TOPIC_REPLICATION, retentionMs: e.KAFKA_TOPIC_RETENTION_MS },
