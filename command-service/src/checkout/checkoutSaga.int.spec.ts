@@ -9,7 +9,9 @@ describeWith('postgres', 'checkout saga', (use) => {
   let rig: CheckoutRig;
   beforeAll(async () => {
     rig = await createCheckoutRig(use().url);
-    await rig.start();
+    // A long payment timeout, so that no order times out because the machine stalled; the test of the timeout itself
+    // shortens it.
+    await rig.start({ policy: { paymentTimeoutMs: 60_000 } });
   });
   afterAll(async () => {
     await rig.close();
@@ -96,13 +98,20 @@ describeWith('postgres', 'checkout saga', (use) => {
     });
 
     it('cancels as payment_timeout when the gateway never answers within the payment timeout', async () => {
-      await rig.registerSku('TIMEOUT-1', 5);
-      const orderId = await rig.placeOrder([{ sku: 'TIMEOUT-1', quantity: 1 }], 'tok_timeout');
-      expect(await rig.waitFor(orderId)).toBe('cancelled');
-      expect(await order(orderId)).toMatchObject({ status: 'cancelled', reason: 'payment_timeout' });
-      expect(await payment(orderId)).toMatchObject({ status: 'declined', reason: 'gateway_error' });
-      expect(await stock('TIMEOUT-1')).toEqual({ onHand: 5, available: 5 });
-      expect(effectsAtGateway(orderId)).toEqual([]);
+      await rig.worker?.stop();
+      await rig.start({ policy: { paymentTimeoutMs: 4_000 } });
+      try {
+        await rig.registerSku('TIMEOUT-1', 5);
+        const orderId = await rig.placeOrder([{ sku: 'TIMEOUT-1', quantity: 1 }], 'tok_timeout');
+        expect(await rig.waitFor(orderId)).toBe('cancelled');
+        expect(await order(orderId)).toMatchObject({ status: 'cancelled', reason: 'payment_timeout' });
+        expect(await payment(orderId)).toMatchObject({ status: 'declined', reason: 'gateway_error' });
+        expect(await stock('TIMEOUT-1')).toEqual({ onHand: 5, available: 5 });
+        expect(effectsAtGateway(orderId)).toEqual([]);
+      } finally {
+        await rig.worker?.stop();
+        await rig.start({ policy: { paymentTimeoutMs: 60_000 } });
+      }
     });
 
     it('retries a failing capture, raises the order to operators keeping the authorization, and an operator cancel voids it', async () => {
