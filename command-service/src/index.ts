@@ -23,3 +23,5 @@ export {
 } from './checkout/checkoutWorker.js';
 export { checkoutOperators } from './checkout/checkoutOperators.js';
 export { checkoutMigrations, type CheckoutRow } from './checkout/checkoutTables.js';
+export { checkoutEnvSchema, checkoutPolicyFromEnv } from './checkout/checkoutConfig.js';
+export { sandboxEnvSchema, sandboxOptionsFromEnv } from './payments/sandbox/sandboxConfig.js';

@@ -8,6 +8,7 @@ import {
   migrateProcessing,
 } from '@orderflow/platform';
 import { buildCommandApp } from './app.js';
+import { checkoutPolicyFromEnv } from './checkout/checkoutConfig.js';
 import { startCheckoutWorker } from './checkout/checkoutWorker.js';
 import { createHttpPaymentGateway } from './payments/httpPaymentGateway.js';
 
@@ -16,6 +17,7 @@ import { createHttpPaymentGateway } from './payments/httpPaymentGateway.js';
  * Runs the command API and the checkout saga (with its timers) against the payment gateway at PAYMENT_GATEWAY_URL.
  */
 const config = loadConfig();
+const policy = checkoutPolicyFromEnv();
 const telemetry = initTelemetryFromConfig(config, 'command-service');
 const databaseUrl = config.DATABASE_URL ?? (config.EVENTSTORE_URL?.startsWith('postgres') === true ? config.EVENTSTORE_URL : undefined);
 if (databaseUrl === undefined)
@@ -31,12 +33,7 @@ pool.on('error', (err) => {
 });
 await migrateProcessing(pool);
 const gateway = createHttpPaymentGateway({ baseUrl: config.PAYMENT_GATEWAY_URL ?? `http://127.0.0.1:${config.GATEWAY_PORT}`, logger });
-const saga = await startCheckoutWorker({
-  store,
-  pool,
-  gateway,
-  logger,
-});
+const saga = await startCheckoutWorker({ store, pool, gateway, logger, config: { policy } });
 const app = await buildCommandApp({ config, store, databaseUrl, logger });
 app.addHook('onClose', async () => {
   await saga.stop();

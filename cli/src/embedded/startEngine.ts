@@ -3,7 +3,9 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import {
   buildCommandApp,
+  checkoutPolicyFromEnv,
   createHttpPaymentGateway,
+  sandboxOptionsFromEnv,
   seedDemoCatalog,
   startCheckoutWorker,
   startSandboxGateway,
@@ -56,6 +58,8 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   const { config } = options;
   // The parts' own settings are read before anything starts, so a bad value stops nothing half-started.
   const queryOptions = queryOptionsFromEnv();
+  const checkoutPolicy = checkoutPolicyFromEnv();
+  const sandboxOptions = sandboxOptionsFromEnv();
   const telemetry = initTelemetry({
     serviceName: config.OTEL_SERVICE_NAME ?? 'orderflow',
     exporter: config.OTEL_TRACES_EXPORTER,
@@ -104,7 +108,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     // The sandbox gateway stands in for the payment provider, unless one is configured.
     let sandbox: RunningSandboxGateway | undefined;
     if (config.PAYMENT_GATEWAY_URL === undefined) {
-      sandbox = await startSandboxGateway({ port: config.GATEWAY_PORT, host: config.HOST });
+      sandbox = await startSandboxGateway({ port: config.GATEWAY_PORT, host: config.HOST, ...sandboxOptions });
       const running = sandbox;
       closers.push({ name: 'sandbox gateway', close: () => running.close() });
     }
@@ -124,12 +128,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
       closers.push({ name: 'Kafka forwarder', close: () => running.stop().then(() => forwarder.close()) });
     }
 
-    const saga = await startCheckoutWorker({
-      store,
-      pool,
-      gateway,
-      logger,
-    });
+    const saga = await startCheckoutWorker({ store, pool, gateway, logger, config: { policy: checkoutPolicy } });
     closers.push({ name: 'checkout saga', close: () => saga.stop() });
 
     const watcher = createCheckpointWatcher({ pool, logger });
