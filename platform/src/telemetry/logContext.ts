@@ -26,6 +26,11 @@ function bindingsOf(active: Context): LogBindings | undefined {
   return active.getValue(bindingsKey) as LogBindings | undefined;
 }
 
+/** `outer` with `bindings` added (nested calls add to the outer bindings). */
+function merged(outer: LogBindings | undefined, bindings: LogBindings): LogBindings {
+  return outer === undefined ? bindings : { ...outer, ...bindings };
+}
+
 /**
  * Runs `fn` with `bindings` added to every log line any logger from `createLogger` writes meanwhile, including
  * lines written deep inside shared code that never sees the request (the event store, a projector). Nested calls add
@@ -33,14 +38,12 @@ function bindingsOf(active: Context): LogBindings | undefined {
  */
 export function withLogContext<T>(bindings: LogBindings, fn: () => T): T {
   if (inTraceContext) return context.with(withLogBindings(context.active(), bindings), fn);
-  const outer = storage.getStore();
-  return storage.run(outer === undefined ? bindings : { ...outer, ...bindings }, fn);
+  return storage.run(merged(storage.getStore(), bindings), fn);
 }
 
 /** `base` with `bindings` added to the log bindings it carries (for `enterContext`). */
 export function withLogBindings(base: Context, bindings: LogBindings): Context {
-  const outer = bindingsOf(base);
-  return base.setValue(bindingsKey, outer === undefined ? bindings : { ...outer, ...bindings });
+  return base.setValue(bindingsKey, merged(bindingsOf(base), bindings));
 }
 
 /** Runs `fn` inside `entered`, a trace context, with the log bindings it carries (see `withLogBindings`). */

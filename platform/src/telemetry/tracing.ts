@@ -160,9 +160,12 @@ export function contextFromTraceparent(traceparent: string | undefined, tracesta
   return w3c.extract(base, carrier, getter);
 }
 
-/** The active context without its span: what a span continuing another trace builds on (log bindings kept). */
-function activeWithoutSpan(): Context {
-  return trace.deleteSpan(context.active());
+/**
+ * The parent of a span for work caused by an event: the event's trace when it has a `traceparent`, built on the active
+ * context without its span (so the log bindings stay), else the active context.
+ */
+function parentFor(traceparent: string | undefined): Context {
+  return traceparent === undefined ? context.active() : contextFromTraceparent(traceparent, undefined, trace.deleteSpan(context.active()));
 }
 
 export interface SpanOptions {
@@ -182,7 +185,7 @@ export async function withSpanFromTraceparent<T>(
   fn: (span: Span) => Promise<T> | T,
   options: SpanOptions = {},
 ): Promise<T> {
-  const parent = traceparent === undefined ? context.active() : contextFromTraceparent(traceparent, undefined, activeWithoutSpan());
+  const parent = parentFor(traceparent);
   return runInSpan(name, parent, fn, { kind: SpanKind.CONSUMER, ...options });
 }
 
@@ -237,7 +240,7 @@ export async function withSpansFromEvents<T>(
   }
   if (byParent.size === 0) byParent.set(undefined, []);
   const spans = [...byParent].map(([traceparent, types]) => {
-    const parent = traceparent === undefined ? context.active() : contextFromTraceparent(traceparent, undefined, activeWithoutSpan());
+    const parent = parentFor(traceparent);
     const span = getTracer().startSpan(
       name,
       {
