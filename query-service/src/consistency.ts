@@ -12,6 +12,11 @@ export interface CheckpointWatcher {
   waitFor(name: string, position: Position, options: { readonly timeoutMs: number; readonly signal?: AbortSignal }): Promise<boolean>;
   /** Calls `listener` for every checkpoint seen; returns the unsubscribe function. */
   onCheckpoint(listener: (name: string, position: Position) => void): () => void;
+  /**
+   * How far `checkpoint` is behind `position` in the event log (events in between, age of the first of them);
+   * `undefined` when the watcher cannot tell (no event store in its database).
+   */
+  distance?(checkpoint: Position | undefined, position: Position): Promise<{ eventsBehind: number; secondsBehind: number } | undefined>;
 }
 
 /** The processors whose read models the routes serve (their names in `processing.processors`). */
@@ -60,14 +65,29 @@ export function createAwaitConsistency(watcher: CheckpointWatcher, timeoutMs: nu
     }
     // Timed out (or the client left, and then nobody reads the answer).
     const checkpoint = await watcher.current(processor);
+    const distance = await watcher.distance?.(checkpoint, token);
     waitSeconds.observe({ processor, outcome: 'timeout' }, (performance.now() - began) / 1000);
     timeouts.inc({ processor });
+    const at = checkpoint ?? 'the start of the log';
+    const howFar =
+      distance === undefined
+        ? `is at ${at}`
+        : `is ${distance.eventsBehind} event${distance.eventsBehind === 1 ? '' : 's'} (${distance.secondsBehind.toFixed(1)} s) behind, at ${at},`;
     throw new HttpProblem(
       409,
       'read_model_behind',
       'Read model behind',
-      `The ${processor} read model is at ${checkpoint ?? 'the start of the log'} and had not passed ${token} after ${timeoutMs} ms; retry.`,
-      { processor, checkpoint: checkpoint ?? null, consistentWith: token, waitedMs: Math.round(performance.now() - began) },
+      `The ${processor} read model ${howFar} and had not passed ${token} after ${timeoutMs} ms; retry.`,
+      {
+        processor,
+        checkpoint: checkpoint ?? null,
+        consistentWith: token,
+        waitedMs: Math.round(performance.now() - began),
+        // Events of every type between the checkpoint and the token (an upper bound on what the model has left to
+        // read), and the age of the first of them; null when the watcher cannot count them.
+        eventsBehind: distance?.eventsBehind ?? null,
+        secondsBehind: distance === undefined ? null : Math.round(distance.secondsBehind * 1000) / 1000,
+      },
     );
   };
 }

@@ -98,8 +98,10 @@ function describeEndToEnd(databaseUrl: () => string, mongoUrl: (() => string) | 
       const ahead = `${'f'.repeat(16)}/${'0'.repeat(16)}`;
       const behind = await short.inject({ method: 'GET', url: `/v1/orders/${orderId}?consistentWith=${ahead}`, headers: customer });
       expect(behind.statusCode).toBe(409);
-      const problem = behind.json<{ code: string; checkpoint: string; consistentWith: string }>();
+      const problem = behind.json<{ code: string; checkpoint: string; consistentWith: string; eventsBehind: unknown }>();
       expect(problem).toMatchObject({ code: 'read_model_behind', consistentWith: ahead });
+      // Counted in the event store the watcher's database holds (every later append counts, whatever the model).
+      expect(problem.eventsBehind).toEqual(expect.any(Number));
       expect(problem.checkpoint >= position && problem.checkpoint < ahead).toBe(true);
     } finally {
       await short.close();

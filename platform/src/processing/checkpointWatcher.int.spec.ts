@@ -92,4 +92,40 @@ describeWith('postgres', 'checkpoint watcher', (use) => {
     await pool.query("insert into processing.processors (name, checkpoint) values ('polled', '0000000000000001/0000000000000001')");
     expect(await watcher.waitFor('polled', '0000000000000001/0000000000000001' as Position, { timeoutMs: 3_000 })).toBe(true);
   });
+
+  it('measures how far a checkpoint is behind a position in the log: events in between and the age of the first', async () => {
+    const watcher = watch(60_000);
+    const stream = `dist-${randomUUID()}`;
+    const first = await store.appendToStream(stream, [tick(1)]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const { position: last } = await store.appendToStream(stream, [tick(2), tick(3), tick(4)]);
+
+    const behind = await watcher.distance(first.position, last);
+    expect(behind?.eventsBehind).toBe(3);
+    // The first event after the checkpoint (tick 2) is younger than tick 1 by the 300 ms above.
+    expect(behind?.secondsBehind).toBeGreaterThanOrEqual(0);
+    expect(behind?.secondsBehind).toBeLessThan(30);
+    expect(await watcher.distance(last, last)).toEqual({ eventsBehind: 0, secondsBehind: 0 });
+    const fromStart = await watcher.distance(undefined, last);
+    expect(fromStart?.eventsBehind).toBeGreaterThanOrEqual(4);
+    expect(fromStart?.secondsBehind).toBeGreaterThan(0.3);
+
+    // A database without an event store (EventStoreDB topology) cannot say.
+    const admin = new pg.Client(use().url);
+    await admin.connect();
+    const bare = `dist_bare_${randomUUID().slice(0, 8)}`;
+    await admin.query(`create database ${bare}`);
+    const bareUrl = use().url.replace(/\/[^/?]+(\?|$)/, `/${bare}$1`);
+    const probe = new pg.Client(bareUrl);
+    await probe.connect(); // the URL names a reachable database: undefined below is not a connection error
+    await probe.end();
+    const elsewhere = createCheckpointWatcher({ databaseUrl: bareUrl, pollMs: 60_000, logger });
+    try {
+      expect(await elsewhere.distance(undefined, last)).toBeUndefined();
+    } finally {
+      await elsewhere.close();
+      await admin.query(`drop database ${bare} with (force)`);
+      await admin.end();
+    }
+  });
 });

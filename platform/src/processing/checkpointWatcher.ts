@@ -4,6 +4,7 @@ import { comparePositions, isPosition } from '../eventStore/position.js';
 import type { Position } from '../eventStore/types.js';
 import { createLogger } from '../logger.js';
 import { delay } from './delay.js';
+import { logDistance, type Lag } from './lag.js';
 import { PositionWaiters, reached } from './positionWaiters.js';
 import { checkpointChannel } from './schema.js';
 
@@ -24,8 +25,16 @@ export interface CheckpointWatcher {
   waitFor(name: string, position: Position, options: { readonly timeoutMs: number; readonly signal?: AbortSignal }): Promise<boolean>;
   /** Calls `listener` for every checkpoint seen (notified or polled); returns the unsubscribe function. */
   onCheckpoint(listener: (name: string, position: Position) => void): () => void;
+  /**
+   * How far `checkpoint` is behind `position` in the event store of the watcher's database (events of every type,
+   * counted up to 100,000); `undefined` when that database holds no event store or the count fails.
+   */
+  distance(checkpoint: Position | undefined, position: Position): Promise<Lag | undefined>;
   close(): Promise<void>;
 }
+
+/** Events counted at most by `distance`: past it the answer is "at least". */
+const distanceCap = 100_000;
 
 /**
  * LISTENs on `orderflow_processing` (each checkpoint write NOTIFYs `<name> <position>` at its commit) on one
@@ -134,6 +143,12 @@ export function createCheckpointWatcher(options: CheckpointWatcherOptions): Chec
       return () => {
         listeners.delete(listen);
       };
+    },
+    async distance(checkpoint, position) {
+      return logDistance(pool, checkpoint, position, distanceCap).catch((err: unknown) => {
+        logger.debug({ err }, 'could not measure how far behind a checkpoint is');
+        return undefined;
+      });
     },
     async close() {
       closing.abort();

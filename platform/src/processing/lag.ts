@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { readAllQuery } from '../eventStore/postgres/readAllQuery.js';
+import { decodePosition } from '../eventStore/position.js';
 import type { EventFilter, EventStore, Position, RecordedEvent } from '../eventStore/types.js';
 
 export interface Lag {
@@ -62,4 +63,32 @@ async function countByPages(store: EventStore, filter: EventFilter | undefined, 
     position = last.position;
   }
   return count;
+}
+
+/**
+ * How far `from` (a checkpoint; `undefined`: the start) is behind `to` in the global log of the PostgreSQL event store
+ * that `pool` holds: the events after `from` up to and including `to`, of every type, counted up to `cap`, and the
+ * age of the first of them. An upper bound on what a processor at `from` still has to read to pass `to`. `undefined`
+ * when `pool` holds no event store (EventStoreDB topology).
+ */
+export async function logDistance(pool: pg.Pool, from: Position | undefined, to: Position, cap: number): Promise<Lag | undefined> {
+  const start = from === undefined ? { major: 0n, minor: 0n } : decodePosition(from);
+  const end = decodePosition(to);
+  const { rows } = await pool
+    .query<{ n: number; first_ms: number | null }>(
+      `select (select count(*)::int from (select 1 from es.events e
+                 where (e.tx_id, e.seq) > ($1::xid8, $2::bigint) and (e.tx_id, e.seq) <= ($3::xid8, $4::bigint) limit $5) page) as n,
+              (select floor(extract(epoch from e.recorded_at) * 1000)::float8 from es.events e
+                 where (e.tx_id, e.seq) > ($1::xid8, $2::bigint) and (e.tx_id, e.seq) <= ($3::xid8, $4::bigint)
+                 order by e.tx_id, e.seq limit 1) as first_ms`,
+      [start.major.toString(), start.minor.toString(), end.major.toString(), end.minor.toString(), cap],
+    )
+    .catch((err: unknown) => {
+      // 42P01: no es.events in this database.
+      if ((err as { code?: unknown }).code === '42P01') return { rows: [] };
+      throw err;
+    });
+  const row = rows[0];
+  if (row === undefined) return undefined;
+  return { eventsBehind: row.n, secondsBehind: row.first_ms === null ? 0 : Math.max(0, (Date.now() - row.first_ms) / 1000) };
 }

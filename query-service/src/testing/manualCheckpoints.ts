@@ -3,7 +3,8 @@ import type { CheckpointWatcher } from '../consistency.js';
 
 /**
  * Checkpoints moved by the test itself, behind the same interface as platform's watcher: for the route-level specs
- * (the end-to-end spec runs the real processors and watcher).
+ * (the end-to-end spec runs the real processors and watcher). Its log has one event per transaction id (the positions
+ * of `positionAt`), each a second older than the next: `distance` counts them.
  */
 export function createManualCheckpoints(): CheckpointWatcher & { advance(name: string, position: string): void } {
   const checkpoints = new Map<string, Position>();
@@ -41,6 +42,13 @@ export function createManualCheckpoints(): CheckpointWatcher & { advance(name: s
       return () => {
         listeners.delete(listener);
       };
+    },
+    distance(checkpoint, position) {
+      const major = (at: Position) => BigInt(`0x${at.slice(0, 16)}`);
+      const from = checkpoint === undefined ? 0n : major(checkpoint);
+      const to = major(position);
+      const eventsBehind = to > from ? Number(to - from) : 0;
+      return Promise.resolve({ eventsBehind, secondsBehind: eventsBehind });
     },
     advance(name, position) {
       checkpoints.set(name, position as Position);

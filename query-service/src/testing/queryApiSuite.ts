@@ -159,7 +159,10 @@ export function describeQueryApi(openDocuments: () => Promise<DocumentStore>, da
       processor: 'order-history',
       checkpoint: positionAt(150),
       consistentWith: positionAt(999),
+      eventsBehind: 849,
+      secondsBehind: 849,
     });
+    expect(behind.json<{ detail: string }>().detail).toContain('849 events (849.0 s) behind');
     // Each read model has its own processor: the catalog waits for stock, not for the order history.
     expect((await get(`/v1/catalog?consistentWith=${positionAt(100)}`)).statusCode).toBe(409);
     checkpoints.advance('stock', positionAt(100));
