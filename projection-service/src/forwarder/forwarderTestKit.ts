@@ -52,6 +52,8 @@ export interface Received {
   readonly topic: string;
   readonly key: string;
   readonly eventId: string;
+  /** Every header of the record, as UTF-8 text. */
+  readonly headers: Readonly<Record<string, string>>;
   readonly envelope: EventEnvelope;
 }
 
@@ -68,6 +70,7 @@ export async function startRecording(kafka: Kafka, topics: readonly string[], gr
           topic: batch.topic,
           key: message.key?.toString() ?? '',
           eventId: message.headers?.[eventHeaders.eventId]?.toString() ?? '',
+          headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)])),
           envelope: JSON.parse(message.value?.toString() ?? 'null') as EventEnvelope,
         });
       }

@@ -30,7 +30,7 @@ describeWith('postgres', 'kafka forwarder', (usePg) => {
       await store.close();
     });
 
-    it('forwards order, inventory and payment events (not checkout) keyed by stream; a group reads each once, in order', async () => {
+    it('forwards order, inventory and payment events (not checkout) keyed by stream, with every header; a group reads each once, in order', async () => {
       const { brokers, topicPrefix, kafka } = useKafka();
       await appendFlow(store, { streams: 8, rounds: 12, tag: 'rt' });
       const forwarder = createKafkaForwarder({
@@ -64,7 +64,7 @@ describeWith('postgres', 'kafka forwarder', (usePg) => {
         expect(recording.received).toHaveLength(expected.length);
         expect(sequences).toEqual(expectedPerKey(expected));
         const byId = new Map(expected.map((e) => [e.metadata.eventId, e]));
-        for (const { topic, key, eventId, envelope } of recording.received) {
+        for (const { topic, key, eventId, headers, envelope } of recording.received) {
           const stored = byId.get(eventId);
           expect(stored?.streamId).toBe(key);
           expect(topic).toBe(
@@ -77,6 +77,15 @@ describeWith('postgres', 'kafka forwarder', (usePg) => {
             position: stored?.position,
             streamId: stored?.streamId,
             revision: Number(stored?.revision),
+          });
+          // The names are the consumers' contract (AsyncAPI catalog), hence spelled out here, not taken from eventHeaders.
+          expect(headers).toStrictEqual({
+            'event-id': stored?.metadata.eventId,
+            'event-type': stored?.type,
+            'schema-version': '1',
+            'correlation-id': stored?.metadata.correlationId,
+            traceparent: stored?.metadata.traceparent,
+            'content-type': 'application/json',
           });
         }
       } finally {
