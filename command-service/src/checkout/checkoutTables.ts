@@ -151,7 +151,8 @@ const openPhases = ['reserving', 'authorizing', 'completing', 'compensating'];
 
 /**
  * Checkouts, newest first. `stuck`: raised to operators (`attention`), open without a live timer, or open and
- * unchanged for longer than `stuckAfterMs`.
+ * unchanged for longer than `stuckAfterMs`. The filter is applied before the limit: the stuck checkouts are usually
+ * the oldest, never among the newest `limit` of all.
  */
 export async function listCheckouts(
   pool: pg.Pool,
@@ -169,26 +170,25 @@ export async function listCheckouts(
         (select min(t.due_at) from checkout.timers t where t.order_id = c.order_id) as next_timer_at
      from checkout.checkouts c
      where ($1::text is null or c.order_id = $1)
+       and (not $3::boolean or c.phase = 'attention' or (c.phase = any($4::text[]) and
+         (c.updated_at < $5 or not exists (select 1 from checkout.timers t where t.order_id = c.order_id))))
      order by c.updated_at desc limit $2`,
-    [options.orderId ?? null, options.limit ?? 1000],
+    [
+      options.orderId ?? null,
+      options.limit ?? 1000,
+      options.stuck === true,
+      openPhases,
+      new Date(Date.now() - (options.stuckAfterMs ?? 300_000)),
+    ],
   );
-  const stuckBefore = Date.now() - (options.stuckAfterMs ?? 300_000);
-  return rows
-    .map((r) => ({
-      orderId: r.order_id,
-      phase: r.phase,
-      reason: r.reason,
-      startedAt: r.started_at,
-      updatedAt: r.updated_at,
-      nextTimerAt: r.next_timer_at,
-    }))
-    .filter((r) => options.stuck !== true || isStuck(r, stuckBefore));
-}
-
-function isStuck(row: CheckoutRow, stuckBefore: number): boolean {
-  if (row.phase === 'attention') return true;
-  if (!openPhases.includes(row.phase)) return false;
-  return row.nextTimerAt === null || row.updatedAt.getTime() < stuckBefore;
+  return rows.map((r) => ({
+    orderId: r.order_id,
+    phase: r.phase,
+    reason: r.reason,
+    startedAt: r.started_at,
+    updatedAt: r.updated_at,
+    nextTimerAt: r.next_timer_at,
+  }));
 }
 
 /** Counts for the metrics: checkouts by phase, stuck ones, and timers already due but not fired. */
