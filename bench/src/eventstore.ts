@@ -17,7 +17,8 @@ type Store = (typeof stores)[number];
 export const description = 'our PostgreSQL event store against Emmett (@event-driven-io/emmett-postgresql) on the same server';
 
 /**
- * `pnpm bench eventstore [--stores ours,emmett] [--phases seed,catchUp,…] [--seed-events N] [--measure-ms N]`.
+ * `pnpm bench eventstore [--stores ours,emmett] [--phases seed,catchUp,…] [--seed-events N] [--measure-ms N]
+ *  [--cpu-prof <dir>]`.
  * Each store runs in a worker process of its own on a fresh database; each phase runs for one store, then the next; progress goes to
  * stderr, the table and then the JSON line to stdout.
  */
@@ -31,6 +32,7 @@ export async function run(args: readonly string[]): Promise<void> {
       'seed-events': { type: 'string' },
       'measure-ms': { type: 'string' },
       'read-cap-ms': { type: 'string' },
+      'cpu-prof': { type: 'string' },
     },
   });
   const selected = list(values.stores, stores, 'store');
@@ -64,7 +66,7 @@ export async function run(args: readonly string[]): Promise<void> {
     for (const store of selected) {
       const database = await createScratchDatabase(adminUrl, `bench_eventstore_${store}_${randomBytes(4).toString('hex')}`);
       databases.push(database);
-      workers.push(await StoreWorker.start(store, database.url, config));
+      workers.push(await StoreWorker.start(store, database.url, config, values['cpu-prof']));
     }
     for (const phase of phases.filter((p) => config.phases.includes(p)))
       for (const worker of workers) {

@@ -16,10 +16,16 @@ export class StoreWorker {
     readonly store: string,
     url: string,
     config: BenchConfig,
+    cpuProfileDir?: string,
   ) {
     const worker = path.join(path.dirname(fileURLToPath(import.meta.url)), `worker${path.extname(fileURLToPath(import.meta.url))}`);
     // The worker's stdout goes to our stderr: stdout carries only the table and the JSON line.
-    this.#child = fork(worker, [store, url, JSON.stringify(config)], { stdio: ['ignore', 2, 2, 'ipc'] });
+    // With a profile directory, the worker writes a V8 CPU profile (`.cpuprofile`) there when it exits.
+    const profile = cpuProfileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${path.resolve(cpuProfileDir)}`];
+    this.#child = fork(worker, [store, url, JSON.stringify(config)], {
+      stdio: ['ignore', 2, 2, 'ipc'],
+      execArgv: [...process.execArgv, ...profile],
+    });
     this.#child.on('message', (message: FromWorker) => {
       if (this.#waiting === undefined) this.#inbox.push(message);
       else this.#waiting.resolve(message);
@@ -38,8 +44,8 @@ export class StoreWorker {
     });
   }
 
-  static async start(store: string, url: string, config: BenchConfig): Promise<StoreWorker> {
-    const worker = new StoreWorker(store, url, config);
+  static async start(store: string, url: string, config: BenchConfig, cpuProfileDir?: string): Promise<StoreWorker> {
+    const worker = new StoreWorker(store, url, config, cpuProfileDir);
     await worker.#expect('ready');
     return worker;
   }
