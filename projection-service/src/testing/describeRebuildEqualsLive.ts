@@ -1,9 +1,16 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEventStore, startProcessor, type DocumentStore, type EventStore } from '@orderflow/platform';
+import {
+  createEventStore,
+  createLogger,
+  rebuildProcessor,
+  startProcessor,
+  type DocumentStore,
+  type EventStore,
+  type ProcessorDefinition,
+} from '@orderflow/platform';
 import type { Notification, OrderHistoryDocument } from '@orderflow/schemas';
 import { generateHistory } from './generateHistory.js';
-import { replay } from './replay.js';
 import { createProjectors } from '../projectors/createProjectors.js';
 import { notificationsModel } from '../projectors/notifications/notificationsProjector.js';
 import { orderHistoryModel } from '../projectors/orderHistory/orderHistoryProjector.js';
@@ -26,11 +33,13 @@ async function everything<T extends Record<string, unknown>>(
 }
 
 /**
- * Builds the read models live with the real runtime over a generated history of `orders` orders, then rebuilds them
- * blue-green while a reader keeps counting: the rebuilt models must equal the live-built ones, and the reader must
- * never see an empty or partial model (read after replayed batches 1, 2, 4, …, before and after each swap, and by a reader
- * running alongside). Call inside `describeWith('postgres', …)` (one database per file). `timeoutMs` bounds the whole
- * test; the live build may take 60 % of it, which leaves the rest for the rebuild and the reads.
+ * Builds the read models live with the real runtime over a generated history of `orders` orders, then rebuilds each
+ * of them blue-green the operators' way (`rebuildProcessor`, as `orderflow projections rebuild --blue-green` runs it:
+ * lease, shadow, 5,000-event batches, swap with the checkpoint) while a reader keeps counting: the rebuilt models must
+ * equal the live-built ones, and the reader must never see an empty or partial model (read once each shadow holds its
+ * first batch, after each swap, and by a reader running alongside). Call inside `describeWith('postgres', …)` (one
+ * database per file). `timeoutMs` bounds the whole test; the live build may take 60 % of it, which leaves the rest for
+ * the rebuild and the reads.
  */
 export function describeRebuildEqualsLive(
   usePgUrl: () => string,
@@ -106,18 +115,23 @@ export function describeRebuildEqualsLive(
           }
         })();
         const rebuilt = createProjectors({ pool, documents });
+        const checkpoints: Record<string, string | undefined> = {};
         try {
           for (const projector of rebuilt) {
-            await projector.rebuild?.prepare({ blueGreen: true });
-            await replay(store, projector, pool, {
-              // After the first batch only: a FerretDB count scans every document (~2 s for 2,000 orders here).
-              onBatch: async () => {
+            await projector.ensure();
+            // The projector as it is, but for a read of the live models once its shadow holds the first batch (only
+            // then: a FerretDB count scans every document, ~2 s for 2,000 orders here).
+            const observed: ProcessorDefinition = {
+              ...projector,
+              async handleBatch(events, ctx) {
+                await projector.handleBatch(events, ctx);
                 if (seen.whileFilling.has(projector.name)) return;
                 seen.whileFilling.add(projector.name);
                 await read(`${projector.name} filling`);
               },
-            });
-            await projector.rebuild?.swap?.({});
+            };
+            const result = await rebuildProcessor(observed, { store, pool, blueGreen: true, logger: createLogger('rebuild', 'warn') });
+            checkpoints[projector.name] = result.checkpoint;
             await read(`${projector.name} swapped`);
           }
         } finally {
@@ -127,6 +141,17 @@ export function describeRebuildEqualsLive(
         expect(seen.partial).toEqual([]);
         // Every projector's shadow was observed while it filled.
         expect([...seen.whileFilling]).toEqual(rebuilt.map((projector) => projector.name));
+        // Each swap came with the checkpoint of the last event it replayed: the last matching event of the log.
+        const lastMatching: Record<string, string | undefined> = {};
+        for (const { name, filter } of rebuilt)
+          lastMatching[name] = (await store.readAll({ from: 'end', direction: 'backwards', maxCount: 1, ...(filter && { filter }) }))[0]
+            ?.position;
+        expect(checkpoints).toEqual(lastMatching);
+        const stored = await pool.query<{ name: string; checkpoint: string }>(
+          'select name, checkpoint from processing.processors where name = any($1)',
+          [rebuilt.map((projector) => projector.name)],
+        );
+        expect(Object.fromEntries(stored.rows.map((row) => [row.name, row.checkpoint]))).toEqual(lastMatching);
         const after = await snapshot();
         expect(after.stock).toEqual(liveBuilt.stock);
         expect(after.orders).toEqual(liveBuilt.orders);
