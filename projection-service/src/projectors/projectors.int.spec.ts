@@ -141,6 +141,37 @@ describeWith('postgres', 'projectors', (usePg) => {
     ]);
   });
 
+  it('stock: a blue-green swap given the rebuild’s transaction commits with it, and a rollback leaves the live table', async () => {
+    const stock = createStockProjector({ pool });
+    await stock.ensure();
+    await replay(store, stock, pool);
+    const live = async () => (await pool.query<{ sku: string }>('select sku from read_stock.catalog order by sku')).rows;
+    const before = await live();
+    expect(before.map((r) => r.sku)).toEqual(['SKU-A']);
+
+    await stock.rebuild?.prepare({ blueGreen: true });
+    await pool.query('insert into read_stock.catalog_shadow select * from read_stock.catalog');
+    await pool.query("update read_stock.catalog_shadow set sku = 'SKU-NEW'");
+    const client = await pool.connect();
+    try {
+      // The checkpoint write after the swap fails (a lost lease): the swap must roll back with it.
+      await client.query('begin');
+      await stock.rebuild?.swap?.({ tx: client });
+      await client.query('rollback');
+      expect(await live()).toEqual(before);
+      await client.query('begin');
+      await stock.rebuild?.swap?.({ tx: client });
+      await client.query('commit');
+    } finally {
+      client.release();
+    }
+    expect((await live()).map((r) => r.sku)).toEqual(['SKU-NEW']);
+    // The live table as the other tests know it: the log replayed into it again.
+    await pool.query('truncate read_stock.catalog');
+    await replay(store, stock, pool);
+    expect(await live()).toEqual(before);
+  });
+
   describe('document models on PostgreSQL JSONB', () => {
     describeDocumentModels(() => Promise.resolve(createPostgresDocumentStore({ connectionString: usePg().url })));
   });

@@ -63,8 +63,8 @@ export function createStockProjector({ pool }: StockProjectorDeps): ProcessorDef
           target = stockTable;
         }
       },
-      async swap() {
-        await swapStockTables(pool);
+      async swap({ tx }) {
+        await swapStockTables(pool, tx);
         target = stockTable;
       },
     },

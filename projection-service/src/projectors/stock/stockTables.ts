@@ -113,14 +113,20 @@ export async function saveStockRows(db: pg.ClientBase, table: string, rows: read
   );
 }
 
-/** Blue-green: the shadow replaces the live table in one transaction (readers wait on the lock, then see the new one). */
-export async function swapStockTables(pool: pg.Pool): Promise<void> {
+/**
+ * Blue-green: the shadow replaces the live table (readers wait on the lock, then see the new one). Inside `tx` when
+ * one is given (a rebuild's checkpoint transaction: swap and checkpoint commit together or not at all), else in a
+ * transaction of its own.
+ */
+export async function swapStockTables(pool: pg.Pool, tx?: pg.ClientBase): Promise<void> {
+  if (tx !== undefined) {
+    await renameShadow(tx);
+    return;
+  }
   const client = await pool.connect();
   try {
     await client.query('begin');
-    await client.query(`drop table if exists ${stockSchema}.${stockTable}`);
-    await client.query(`alter table ${stockSchema}.${stockShadowTable} rename to ${stockTable}`);
-    await client.query(`alter index ${stockSchema}.${stockShadowTable}_pkey rename to ${stockTable}_pkey`);
+    await renameShadow(client);
     await client.query('commit');
   } catch (err) {
     await client.query('rollback').catch(() => undefined);
@@ -128,4 +134,10 @@ export async function swapStockTables(pool: pg.Pool): Promise<void> {
   } finally {
     client.release();
   }
+}
+
+async function renameShadow(db: pg.ClientBase): Promise<void> {
+  await db.query(`drop table if exists ${stockSchema}.${stockTable}`);
+  await db.query(`alter table ${stockSchema}.${stockShadowTable} rename to ${stockTable}`);
+  await db.query(`alter index ${stockSchema}.${stockShadowTable}_pkey rename to ${stockTable}_pkey`);
 }
