@@ -1,11 +1,9 @@
 import { availableStock } from '@orderflow/domain';
-import { createLogger } from '@orderflow/platform';
 import { describeWith } from '@orderflow/platform/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { deciders, execute, load, metadataFor, streams } from '../commands.js';
-import { createCheckoutRig, testPolicy, type CheckoutRig } from './checkoutTesting.js';
-import { startCheckoutWorker } from './checkoutWorker.js';
-import { holdAuthorizations, type AuthorizationHold } from './testing/holdAuthorizations.js';
+import type { CheckoutRig } from './checkoutTesting.js';
+import { createHeldCheckoutRig, type AuthorizationHold } from './testing/holdAuthorizations.js';
 
 /** Any token the sandbox does not know approves; this one also has its answer held back from the saga. */
 const heldToken = 'pm_test_answer_held';
@@ -14,16 +12,8 @@ describeWith('postgres', 'checkout saga: customer cancel between authorization a
   let rig: CheckoutRig;
   let hold: AuthorizationHold;
   beforeAll(async () => {
-    rig = await createCheckoutRig(use().url);
-    hold = holdAuthorizations(rig.gateway, heldToken);
-    rig.worker = await startCheckoutWorker({
-      store: rig.store,
-      pool: rig.pool,
-      gateway: hold.gateway,
-      logger: createLogger('checkout-test', process.env.LOG_LEVEL ?? 'silent'),
-      // A long payment timeout: only the cancel may end this checkout.
-      config: { tickMs: 100, policy: { ...testPolicy, paymentTimeoutMs: 60_000 } },
-    });
+    // A long payment timeout: only the cancel may end this checkout.
+    ({ rig, hold } = await createHeldCheckoutRig(use().url, heldToken, { paymentTimeoutMs: 60_000 }));
   });
   afterAll(async () => {
     hold.release();

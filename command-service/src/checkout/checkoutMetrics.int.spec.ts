@@ -1,10 +1,9 @@
-import { createLogger, metricsRegistry } from '@orderflow/platform';
+import { metricsRegistry } from '@orderflow/platform';
 import { describeWith } from '@orderflow/platform/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { checkoutOperators } from './checkoutOperators.js';
-import { createCheckoutRig, testPolicy, type CheckoutRig } from './checkoutTesting.js';
-import { startCheckoutWorker } from './checkoutWorker.js';
-import { holdAuthorizations, type AuthorizationHold } from './testing/holdAuthorizations.js';
+import type { CheckoutRig } from './checkoutTesting.js';
+import { createHeldCheckoutRig, type AuthorizationHold } from './testing/holdAuthorizations.js';
 
 const states = ['reserving', 'authorizing', 'completing', 'completed', 'compensating', 'cancelled', 'attention'];
 const heldToken = 'pm_test_answer_held';
@@ -22,17 +21,9 @@ describeWith('postgres', 'checkout metrics', (use) => {
   let rig: CheckoutRig;
   let hold: AuthorizationHold;
   beforeAll(async () => {
-    rig = await createCheckoutRig(use().url);
     // An authorization of `heldToken` is approved by the sandbox and its answer held: that checkout stays authorizing,
     // without a failing request that would open the client's circuit breaker for the others.
-    hold = holdAuthorizations(rig.gateway, heldToken);
-    rig.worker = await startCheckoutWorker({
-      store: rig.store,
-      pool: rig.pool,
-      gateway: hold.gateway,
-      logger: createLogger('checkout-test', process.env.LOG_LEVEL ?? 'silent'),
-      config: { tickMs: 100, policy: { ...testPolicy, paymentTimeoutMs: 60_000, reservationTtlMs: 60_000 } },
-    });
+    ({ rig, hold } = await createHeldCheckoutRig(use().url, heldToken, { paymentTimeoutMs: 60_000, reservationTtlMs: 60_000 }));
   });
   afterAll(async () => {
     hold.release();

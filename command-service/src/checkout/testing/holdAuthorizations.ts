@@ -1,4 +1,8 @@
+import { createLogger } from '@orderflow/platform';
+import type { CheckoutPolicy } from '@orderflow/schemas';
 import type { PaymentGateway } from '../../payments/paymentGateway.js';
+import { createCheckoutRig, testPolicy, type CheckoutRig } from '../checkoutTesting.js';
+import { startCheckoutWorker } from '../checkoutWorker.js';
 
 /** The real gateway client, with the answers to approved authorizations of one token held back from the saga. */
 export interface AuthorizationHold {
@@ -60,4 +64,25 @@ export function holdAuthorizations(inner: PaymentGateway, token: string): Author
     },
     release,
   };
+}
+
+/**
+ * A checkout rig (real store, PostgreSQL and sandbox) whose worker's gateway holds back the approvals of `token`;
+ * `policy` adds to the tests' policy. The caller releases the hold before closing the rig.
+ */
+export async function createHeldCheckoutRig(
+  databaseUrl: string,
+  token: string,
+  policy: Partial<CheckoutPolicy>,
+): Promise<{ readonly rig: CheckoutRig; readonly hold: AuthorizationHold }> {
+  const rig = await createCheckoutRig(databaseUrl);
+  const hold = holdAuthorizations(rig.gateway, token);
+  rig.worker = await startCheckoutWorker({
+    store: rig.store,
+    pool: rig.pool,
+    gateway: hold.gateway,
+    logger: createLogger('checkout-test', process.env.LOG_LEVEL ?? 'silent'),
+    config: { tickMs: 100, policy: { ...testPolicy, ...policy } },
+  });
+  return { rig, hold };
 }
