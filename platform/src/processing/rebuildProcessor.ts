@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import { comparePositions } from '../eventStore/position.js';
 import type { EventStore, Position } from '../eventStore/types.js';
 import { createLogger } from '../logger.js';
 import { createBatchExecutor, defaultRetry } from './batchExecutor.js';
@@ -51,7 +52,9 @@ export interface RebuildResult {
  * 3. replays every matching event in `mode: 'rebuild'` batches up to the head (also what arrives meanwhile);
  *    without blue-green each batch commits its checkpoint as the live processor would (a crashed rebuild resumes);
  *    with blue-green the live checkpoint is left alone and each batch is only fenced;
- * 4. blue-green: `rebuild.swap()` then the checkpoint is set to the last replayed position. "Atomically" means: for
+ * 4. blue-green: `rebuild.swap()` then the checkpoint is set to the last replayed position, or to the live checkpoint
+ *    if that was further (pages without a matching event move a live processor past its last one; the replay read
+ *    every matching event up to a head read after it, so none lies between the two). "Atomically" means: for
  *    transactional processors `swap` runs inside the transaction that writes the checkpoint (it gets `tx`), so both
  *    commit or neither does; for the others `swap` is atomic on its own (a collection rename) and the checkpoint
  *    follows while this rebuild still holds the lease, so no instance applies anything in between — a crash between
@@ -130,13 +133,20 @@ export async function rebuildProcessor(definition: ProcessorDefinition, options:
       progress();
       if (events.length < batchSize) break;
     }
-    if (blueGreen) await swapIn(definition, pool, lease.epoch, position);
+    const checkpoint = blueGreen ? later(position, lease.checkpoint) : position;
+    if (blueGreen) await swapIn(definition, pool, lease.epoch, checkpoint);
     const seconds = (performance.now() - began) / 1000;
-    logger.info({ processed, seconds, checkpoint: position }, 'rebuild done');
-    return { processed, checkpoint: position, seconds, eventsPerSecond: seconds > 0 ? processed / seconds : 0 };
+    logger.info({ processed, seconds, checkpoint }, 'rebuild done');
+    return { processed, checkpoint, seconds, eventsPerSecond: seconds > 0 ? processed / seconds : 0 };
   } finally {
     await lease.release();
   }
+}
+
+function later(a: Position | undefined, b: Position | undefined): Position | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return comparePositions(a, b) >= 0 ? a : b;
 }
 
 async function swapIn(definition: ProcessorDefinition, pool: pg.Pool, epoch: string, position: Position | undefined): Promise<void> {
