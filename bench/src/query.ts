@@ -156,7 +156,8 @@ const labels: Record<Row, string> = {
 interface Subject {
   readonly row: Row;
   readonly entry: string;
-  readonly env: Record<string, string>;
+  /** Added to this process's environment; `undefined` removes a variable (a MONGO_URL from infra.env, say). */
+  readonly env: Record<string, string | undefined>;
   readonly path: () => string;
   readonly headers?: Record<string, string>;
 }
@@ -184,7 +185,8 @@ async function querySubject(
     env: {
       ...serviceEnv(secret),
       DATABASE_URL: databaseUrl,
-      ...(mongoUrl === undefined ? {} : { MONGO_URL: mongoUrl }),
+      // PostgreSQL documents: a MONGO_URL in this process's environment (sourced from infra.env) must not reach it.
+      MONGO_URL: mongoUrl,
       ...(cached ? {} : { QUERY_ORDER_CACHE_TTL_MS: '0' }),
     },
     path: () => {
@@ -195,6 +197,10 @@ async function querySubject(
       authorization: `Bearer ${await signToken({ secret, issuer: 'orderflow', audience: 'orderflow-api' }, { sub: customerIdOf(0), role: 'customer' })}`,
     },
   };
+}
+
+function definedOnly(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
 
 function serviceEnv(secret: string): Record<string, string> {
@@ -212,7 +218,7 @@ function serviceEnv(secret: string): Record<string, string> {
 async function start(subject: Subject, settings: Settings): Promise<Running> {
   const port = await freePort();
   const child = fork(subject.entry, [String(port)], {
-    env: { ...process.env, ...subject.env, HOST: '127.0.0.1', QUERY_PORT: String(port) },
+    env: definedOnly({ ...process.env, ...subject.env, HOST: '127.0.0.1', QUERY_PORT: String(port) }),
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     ...(settings.cpuProfileDir === undefined
       ? {}
