@@ -1,7 +1,6 @@
-import { availableStock } from '@orderflow/domain';
 import { describeWith } from '@orderflow/platform/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { deciders, execute, load, metadataFor, streams } from '../commands.js';
+import { streams } from '../commands.js';
 import type { CheckoutRig } from './checkoutTesting.js';
 import { createHeldCheckoutRig, type AuthorizationHold } from './testing/holdAuthorizations.js';
 
@@ -20,21 +19,10 @@ describeWith('postgres', 'checkout saga: customer cancel between authorization a
     await rig.close();
   });
 
-  const order = (orderId: string) => load(rig.store, streams.order(orderId), deciders.order);
-  const payment = (orderId: string) => load(rig.store, streams.payment(orderId), deciders.payment);
-  const stock = async (sku: string) => {
-    const item = await load(rig.store, streams.inventory(sku), deciders.inventory);
-    return item.status === 'registered' ? { onHand: item.onHand, available: availableStock(item) } : undefined;
-  };
-  const cancelAsCustomer = async (orderId: string) => {
-    const state = await order(orderId);
-    const customerId = state.status === 'empty' ? 'nobody' : state.facts.customerId;
-    await execute(rig.store, streams.order(orderId), deciders.order, {
-      type: 'CancelOrder',
-      data: { orderId, reason: 'customer_request' },
-      metadata: metadataFor(`cancel-${orderId}`, { role: 'customer', id: customerId }),
-    });
-  };
+  const order = (orderId: string) => rig.order(orderId);
+  const payment = (orderId: string) => rig.payment(orderId);
+  const stock = (sku: string) => rig.stock(sku);
+  const cancelAsCustomer = (orderId: string) => rig.cancelAsCustomer(orderId);
 
   it('voids the authorization once, releases every reservation and cancels the order, capturing nothing', async () => {
     await rig.registerSku('HELD-A', 5, 1_200);

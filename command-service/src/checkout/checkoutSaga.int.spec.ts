@@ -1,7 +1,6 @@
-import { availableStock } from '@orderflow/domain';
 import { describeWith } from '@orderflow/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deciders, execute, load, metadataFor, streams } from '../commands.js';
+import { deciders, execute, metadataFor, streams } from '../commands.js';
 import { checkoutOperators } from './checkoutOperators.js';
 import { createCheckoutRig, type CheckoutRig } from './checkoutTesting.js';
 
@@ -17,22 +16,11 @@ describeWith('postgres', 'checkout saga', (use) => {
     await rig.close();
   });
 
-  const order = (orderId: string) => load(rig.store, streams.order(orderId), deciders.order);
-  const payment = (orderId: string) => load(rig.store, streams.payment(orderId), deciders.payment);
-  const stock = async (sku: string) => {
-    const item = await load(rig.store, streams.inventory(sku), deciders.inventory);
-    return item.status === 'registered' ? { onHand: item.onHand, available: availableStock(item) } : undefined;
-  };
+  const order = (orderId: string) => rig.order(orderId);
+  const payment = (orderId: string) => rig.payment(orderId);
+  const stock = (sku: string) => rig.stock(sku);
   const effectsAtGateway = (orderId: string) => rig.sandbox.ledger.payment(orderId)?.effects.map((e) => e.operation) ?? [];
-  const cancelAsCustomer = async (orderId: string) => {
-    const state = await order(orderId);
-    const customerId = state.status === 'empty' ? 'nobody' : state.facts.customerId;
-    await execute(rig.store, streams.order(orderId), deciders.order, {
-      type: 'CancelOrder',
-      data: { orderId, reason: 'customer_request' },
-      metadata: metadataFor(`cancel-${orderId}`, { role: 'customer', id: customerId }),
-    });
-  };
+  const cancelAsCustomer = (orderId: string) => rig.cancelAsCustomer(orderId);
 
   describe('happy path', () => {
     it('reserves every line, authorizes, confirms, commits and captures', async () => {

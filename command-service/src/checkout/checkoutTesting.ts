@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createEventStore, createLogger, type EventStore } from '@orderflow/platform';
+import { availableStock, type OrderState, type PaymentState } from '@orderflow/domain';
 import type { CheckoutPhase, CheckoutPolicy, OrderLine } from '@orderflow/schemas';
 import pg from 'pg';
-import { deciders, execute, metadataFor, streams } from '../commands.js';
+import { deciders, execute, load, metadataFor, streams } from '../commands.js';
 import { createHttpPaymentGateway } from '../payments/httpPaymentGateway.js';
 import type { PaymentGateway } from '../payments/paymentGateway.js';
 import { startSandboxGateway, type RunningSandboxGateway } from '../payments/sandbox/startSandboxGateway.js';
@@ -36,6 +37,12 @@ export interface CheckoutRig {
   phaseOf(orderId: string): Promise<CheckoutPhase | undefined>;
   waitFor(orderId: string, phases?: readonly CheckoutPhase[], timeoutMs?: number): Promise<CheckoutPhase>;
   eventTypes(streamId: string): Promise<string[]>;
+  /** The order, its payment and a SKU's stock as their deciders fold them from the store. */
+  order(orderId: string): Promise<OrderState>;
+  payment(orderId: string): Promise<PaymentState>;
+  stock(sku: string): Promise<{ onHand: number; available: number } | undefined>;
+  /** The order's customer cancels it (`CancelOrder`, reason `customer_request`). */
+  cancelAsCustomer(orderId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -123,6 +130,21 @@ export async function createCheckoutRig(
     },
     async eventTypes(streamId) {
       return (await store.readStream(streamId)).map((e) => e.type);
+    },
+    order: (orderId) => load(store, streams.order(orderId), deciders.order),
+    payment: (orderId) => load(store, streams.payment(orderId), deciders.payment),
+    async stock(sku) {
+      const item = await load(store, streams.inventory(sku), deciders.inventory);
+      return item.status === 'registered' ? { onHand: item.onHand, available: availableStock(item) } : undefined;
+    },
+    async cancelAsCustomer(orderId) {
+      const state = await rig.order(orderId);
+      const customerId = state.status === 'empty' ? 'nobody' : state.facts.customerId;
+      await execute(store, streams.order(orderId), deciders.order, {
+        type: 'CancelOrder',
+        data: { orderId, reason: 'customer_request' },
+        metadata: metadataFor(`cancel-${orderId}`, { role: 'customer', id: customerId }),
+      });
     },
     async close() {
       await rig.worker?.stop();
