@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { availableStock } from '@orderflow/domain';
 import { migrate } from '@orderflow/platform';
-import { describeWith } from '@orderflow/platform/testing';
+import { describeWith, startSourceProcess, within, type SourceProcess } from '@orderflow/platform/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { deciders, load, streams } from '../commands.js';
 import { checkoutMigrations } from './checkoutTables.js';
@@ -10,56 +9,20 @@ import { createCheckoutRig, type CheckoutRig } from './checkoutTesting.js';
 
 const entry = path.join(import.meta.dirname, 'testing', 'sagaWorkerProcess.ts');
 
-interface WorkerProcess {
-  readonly stdout: () => string;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  stop(): Promise<void>;
-}
-
 describeWith('postgres', 'checkout saga crash safety', (use) => {
   let rig: CheckoutRig;
-  const running = new Set<WorkerProcess>();
+  const running = new Set<SourceProcess>();
 
-  function startWorker(killAfterSteps?: number): WorkerProcess {
-    const child = spawn(process.execPath, ['--conditions=@orderflow/source', '--import', 'tsx', entry], {
-      env: {
-        ...process.env,
-        DATABASE_URL: use().url,
-        GATEWAY_URL: rig.sandbox.url,
-        ...(killAfterSteps === undefined ? {} : { KILL_AFTER_STEPS: String(killAfterSteps) }),
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
+  function startWorker(killAfterSteps?: number): SourceProcess {
+    const child = startSourceProcess(entry, {
+      DATABASE_URL: use().url,
+      GATEWAY_URL: rig.sandbox.url,
+      ...(killAfterSteps === undefined ? {} : { KILL_AFTER_STEPS: String(killAfterSteps) }),
     });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-      child.once('exit', (code, signal) => {
-        resolve({ code, signal });
-      });
-    });
-    const worker: WorkerProcess = {
-      stdout: () => out,
-      exited,
-      async stop() {
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-        await exited;
-        running.delete(worker);
-      },
-    };
-    running.add(worker);
-    void exited.then(() => running.delete(worker));
-    return worker;
+    running.add(child);
+    void child.exited.then(() => running.delete(child));
+    return child;
   }
-
-  const within = <T>(promise: Promise<T>, ms: number, what: string) =>
-    Promise.race([
-      promise,
-      new Promise<never>((_, reject) =>
-        setTimeout(() => {
-          reject(new Error(`${what}: not within ${ms} ms`));
-        }, ms),
-      ),
-    ]);
 
   beforeAll(async () => {
     rig = await createCheckoutRig(use().url);

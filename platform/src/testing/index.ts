@@ -1,4 +1,5 @@
 export { describeWith } from './describeWith.js';
+export { startSourceProcess, within, type SourceProcess } from './sourceProcess.js';
 export type { EventStoreTestDb, InfraHandles, KafkaTestCluster, MongoTestDb, PostgresTestDb } from './isolate.js';
 export {
   infraEnvVars,

@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createEventStore, createLogger, resetProcessor, startProcessor, type EventStore, type NewEvent } from '@orderflow/platform';
-import { describeWith } from '@orderflow/platform/testing';
+import { describeWith, startSourceProcess, within, type SourceProcess } from '@orderflow/platform/testing';
 import { eventRegistry, type EventOf, type EventType } from '@orderflow/schemas';
 import { createStockLedger, ensureStockLedger } from '../testing/stockLedger.js';
 import { createStockProjector } from './stock/stockProjector.js';
@@ -18,12 +17,6 @@ interface Kill {
   /** The processor's n-th transaction of the process's run. */
   readonly transaction: number;
   readonly point: 'written' | 'fenced' | 'committing';
-}
-
-interface ChildProcess {
-  readonly stdout: () => string;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  kill(signal: NodeJS.Signals): void;
 }
 
 type Row = Record<string, unknown> & { sku: string; on_hand: number; reserved: number; sold: number };
@@ -81,42 +74,20 @@ async function writeInventoryHistory(store: EventStore): Promise<number> {
 describeWith('postgres', 'a transactional processor SIGKILLed mid-batch', (use) => {
   let store: EventStore;
   let pool: pg.Pool;
-  const children = new Set<ChildProcess>();
+  const children = new Set<SourceProcess>();
 
   /** The real stock projector and the unguarded ledger (`testing/stockProcessorsProcess.ts`) in a process of their own. */
-  function startProcess(kills: readonly Kill[] = []): ChildProcess {
-    const child = spawn(process.execPath, ['--conditions=@orderflow/source', '--import', 'tsx', entry], {
-      env: {
-        ...process.env,
-        DATABASE_URL: use().url,
-        BATCH_SIZE: '150',
-        LEDGER_DELAY_MS: '20',
-        KILL_AT: kills.map((k) => `${k.processor}:${k.transaction}:${k.point}`).join(','),
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
+  function startProcess(kills: readonly Kill[] = []): SourceProcess {
+    const handle = startSourceProcess(entry, {
+      DATABASE_URL: use().url,
+      BATCH_SIZE: '150',
+      LEDGER_DELAY_MS: '20',
+      KILL_AT: kills.map((k) => `${k.processor}:${k.transaction}:${k.point}`).join(','),
     });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-      child.once('exit', (code, signal) => {
-        resolve({ code, signal });
-      });
-    });
-    const handle: ChildProcess = { stdout: () => out, exited, kill: (signal) => child.kill(signal) };
     children.add(handle);
-    void exited.then(() => children.delete(handle));
+    void handle.exited.then(() => children.delete(handle));
     return handle;
   }
-
-  const within = <T>(promise: Promise<T>, ms: number, what: string) =>
-    Promise.race([
-      promise,
-      new Promise<never>((_, reject) =>
-        setTimeout(() => {
-          reject(new Error(`${what}: not within ${ms} ms`));
-        }, ms),
-      ),
-    ]);
 
   /** Stored checkpoints; positions are fixed-width hex, so they compare as strings. */
   async function checkpoints(): Promise<Record<ProcessorName, string>> {
