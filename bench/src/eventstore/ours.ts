@@ -2,6 +2,7 @@ import { settleDatabase } from '../database.js';
 import { orderPlacedBatch } from './events.js';
 import { createPostgresEventStore, type NewEvent, type Position } from './platform.js';
 import type { BenchEventData, BenchSubject, SubjectSettings } from './subject.js';
+import { forEachBatch } from './writers.js';
 
 /** Our PostgreSQL event store, through its `EventStore` port. */
 export async function createOursSubject(url: string, settings: SubjectSettings): Promise<BenchSubject> {
@@ -19,15 +20,9 @@ export async function createOursSubject(url: string, settings: SubjectSettings):
 
     async seed(events, batchSize) {
       const writers = 4;
-      const batches = Math.ceil(events / batchSize);
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: writers }, async () => {
-          for (let batch = next++; batch < batches; batch = next++) {
-            await store.appendToStream(`seed-${batch}`, orderPlacedBatch(batchSize, batch * batchSize), { expectedRevision: 'no_stream' });
-          }
-        }),
-      );
+      await forEachBatch(Math.ceil(events / batchSize), writers, async (batch) => {
+        await store.appendToStream(`seed-${batch}`, orderPlacedBatch(batchSize, batch * batchSize), { expectedRevision: 'no_stream' });
+      });
       return { writers, via: 'appendToStream' };
     },
 

@@ -4,4 +4,6 @@
  * reaches into the package's sources here, in this one place.
  */
 export { createPostgresEventStore } from '../../../platform/src/eventStore/postgres/postgresEventStore.js';
+// The columns our reads select, for the ceiling (`ceiling.ts`) to decode exactly what ours decodes.
+export { eventColumns } from '../../../platform/src/eventStore/postgres/rows.js';
 export type { NewEvent, Position } from '@orderflow/platform';

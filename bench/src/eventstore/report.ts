@@ -66,46 +66,69 @@ function cpuMetrics(key: string, per: string, cpu: (figures: StoreFigures) => Cp
   ];
 }
 
-/** The readable table (ours, the peer, ratio) and the JSON line, from the figures of both stores. */
+/**
+ * The readable table (ours, the peer, ratio; with the ceiling, its figure and ours/ceiling) and the JSON line, from
+ * the figures of every store measured.
+ */
 export function report(
   config: BenchConfig,
   ours: StoreFigures | undefined,
   peer: StoreFigures | undefined,
+  ceiling: StoreFigures | undefined,
   extra: Record<string, unknown>,
 ) {
   const peerName = peer?.store ?? 'peer';
-  const rows: string[][] = [['figure', 'ours', peerName, `ours/${peerName}`, '']];
+  const header = ['figure', 'ours', peerName, `ours/${peerName}`];
+  if (ceiling !== undefined) header.push('ceiling', 'ours/ceiling');
+  const rows: string[][] = [[...header, '']];
   const ratios: Record<string, number> = {};
+  const ofCeiling: Record<string, number> = {};
   for (const metric of metrics(config)) {
     const a = ours && metric.value(ours);
     const b = peer && metric.value(peer);
-    if (a === undefined && b === undefined) continue;
-    const ratio = a !== undefined && b !== undefined && b !== 0 ? round(a / b) : undefined;
+    const c = ceiling && metric.value(ceiling);
+    if (a === undefined && b === undefined && c === undefined) continue;
+    const ratio = quotient(a, b);
     if (ratio !== undefined) ratios[metric.key] = ratio;
+    const share = quotient(a, c);
+    if (share !== undefined) ofCeiling[metric.key] = share;
+    const lower = metric.lowerIsBetter === true ? ' (lower is better)' : '';
     const notes = [ours && metric.note?.(ours), peer && metric.note?.(peer)].map((n, i) =>
       n ? `${i === 0 ? 'ours' : peerName} ${n}` : '',
     );
-    rows.push([
-      metric.label,
-      format(a),
-      format(b),
-      ratio === undefined ? '' : `${ratio}×${metric.lowerIsBetter === true ? ' (lower is better)' : ''}`,
-      notes.filter(Boolean).join('; '),
-    ]);
+    const row = [metric.label, format(a), format(b), ratio === undefined ? '' : `${ratio}×${lower}`];
+    if (ceiling !== undefined) row.push(format(c), share === undefined ? '' : `${share}×${lower}`);
+    rows.push([...row, notes.filter(Boolean).join('; ')]);
   }
   const append16 = ours?.appends[16]?.appendsPerSec;
   const targets = {
     append16AtLeast2xPeer: target(ratios.append16PerSec, (r) => r >= 2, '≥ 2× peer'),
-    append16AtLeast10k: target(append16, (v) => v >= 10_000, '≥ 10,000/s'),
-    catchUpAtLeast100k: target(ours?.catchUp?.eventsPerSec, (v) => v >= 100_000, '≥ 100,000 events/s'),
+    append16AtLeast10k: target(append16, (v) => v >= 10_000, '≥ 10,000/s', ceiling?.appends[16]?.appendsPerSec),
+    catchUpAtLeast100k: target(ours?.catchUp?.eventsPerSec, (v) => v >= 100_000, '≥ 100,000 events/s', ceiling?.catchUp?.eventsPerSec),
     liveP50Below20Ms: target(ours?.live?.p50Ms, (v) => v < 20, '< 20 ms'),
   };
-  const json = { bench: 'eventstore', ...extra, config, ours, [peerName]: peer, ratios, targets };
+  const json = {
+    bench: 'eventstore',
+    ...extra,
+    config,
+    ours,
+    [peerName]: peer,
+    ...(ceiling && { ceiling }),
+    ratios,
+    ...(ceiling && { ofCeiling }),
+    targets,
+  };
   return { table: render(rows), targets, json: JSON.stringify(json) };
 }
 
-function target(value: number | undefined, met: (v: number) => boolean, goal: string) {
-  return value === undefined ? { goal, value: null, met: null } : { goal, value, met: met(value) };
+function quotient(a: number | undefined, b: number | undefined): number | undefined {
+  return a !== undefined && b !== undefined && b !== 0 ? round(a / b) : undefined;
+}
+
+/** A target's verdict; with the ceiling measured, also what the ceiling reached (a target above it is out of reach). */
+function target(value: number | undefined, met: (v: number) => boolean, goal: string, ceiling?: number) {
+  const verdict = value === undefined ? { goal, value: null, met: null } : { goal, value, met: met(value) };
+  return ceiling === undefined ? verdict : { ...verdict, ceiling, ceilingMeets: met(ceiling) };
 }
 
 function format(value: number | undefined): string {

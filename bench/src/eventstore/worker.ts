@@ -4,12 +4,13 @@
  * Arguments: <store> <database url> <config as JSON>. The parent says which phase to run next (see protocol.ts).
  */
 import type { BenchConfig } from './config.js';
+import { createCeilingSubject } from './ceiling.js';
 import { createEmmettSubject } from './emmett.js';
 import { createPhaseRunner } from './measureStore.js';
 import { createOursSubject } from './ours.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
-const subjects = { ours: createOursSubject, emmett: createEmmettSubject } as const;
+const subjects = { ours: createOursSubject, emmett: createEmmettSubject, ceiling: createCeilingSubject } as const;
 
 const [store = '', url = '', configJson = '{}'] = process.argv.slice(2);
 if (!(store in subjects)) throw new Error(`unknown store "${store}"`);

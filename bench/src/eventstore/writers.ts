@@ -46,3 +46,13 @@ export async function timedRun(options: TimedRunOptions): Promise<TimedRunResult
   );
   return { operations, perSecond: operations / (options.measureMs / 1000), latency, iterations };
 }
+
+/** Runs `work` for batches 0 … `batches` - 1, `writers` of them at a time, each writer taking the next batch left. */
+export async function forEachBatch(batches: number, writers: number, work: (batch: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: writers }, async () => {
+      for (let batch = next++; batch < batches; batch = next++) await work(batch);
+    }),
+  );
+}
