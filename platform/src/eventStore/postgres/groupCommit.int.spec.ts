@@ -132,4 +132,45 @@ describeWith('postgres', 'PostgreSQL event store group commit', (use) => {
       await pipelined.close();
     }
   });
+
+  it('keeps each stream gap-free and every expectation honoured when stores with pools of their own race on it', async () => {
+    // Three stores, three pools: their groups meet only in PostgreSQL, where a stream row moves under one writer at a
+    // time and the next re-checks its expectation against the moved row.
+    const writers = [store, ...(await Promise.all([1, 2].map(() => createPostgresEventStore({ connectionString: use().url }))))];
+    try {
+      const streams = Array.from({ length: 6 }, (_, i) => stream(`race${i}`));
+      const attempts = writers.flatMap((writer, w) =>
+        Array.from({ length: 8 }, async (_, round) => {
+          const results: AppendResult[] = [];
+          for (const [i, s] of streams.entries()) {
+            const kind = (w + round + i) % 4;
+            const last = (await writer.readStream(s, { direction: 'backwards', maxCount: 1 })).at(0);
+            const expectedRevision =
+              kind === 0 ? 'any' : kind === 1 ? 'no_stream' : kind === 2 ? 'stream_exists' : (last?.revision ?? 'no_stream');
+            const appended = await writer.appendToStream(s, [newEvent(`W${w}`, { round })], { expectedRevision }).catch((err: unknown) => {
+              if (!(err instanceof ConcurrencyError)) throw err;
+            });
+            if (appended) {
+              results.push(appended);
+              // What the expectation promised: the event landed right after the revision named, or first, or not first.
+              if (typeof expectedRevision === 'bigint') expect(appended.nextExpectedRevision).toBe(expectedRevision + 1n);
+              if (expectedRevision === 'no_stream') expect(appended.nextExpectedRevision).toBe(0n);
+              if (expectedRevision === 'stream_exists') expect(appended.nextExpectedRevision).toBeGreaterThan(0n);
+            }
+          }
+          return results;
+        }),
+      );
+      const written = (await Promise.all(attempts)).flat();
+      expect(written.length).toBeGreaterThan(streams.length);
+      for (const s of streams) {
+        const events = await store.readStream(s);
+        expect(events.map((e) => e.revision)).toEqual(events.map((_, i) => BigInt(i)));
+      }
+      const total = (await Promise.all(streams.map((s) => store.readStream(s)))).reduce((n, events) => n + events.length, 0);
+      expect(total).toBe(written.length);
+    } finally {
+      await Promise.all(writers.slice(1).map((writer) => writer.close()));
+    }
+  });
 });

@@ -20,24 +20,36 @@ interface QueuedAppend {
   readonly reject: (err: unknown) => void;
 }
 
-interface ResultRow {
+interface TryRow {
   revision: string | null;
   tx_id: string | null;
   seq: string | null;
+}
+
+interface ResultRow extends TryRow {
   error: string | null;
   detail: string | null;
 }
 
-// A named statement: parsed and planned once per connection.
-const statement = {
+// Named statements: parsed and planned once per connection.
+const tryStatement = {
+  name: 'orderflow_es_try_append_to_streams',
+  text: 'select revision, tx_id, seq from es.try_append_to_streams($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+};
+const checkedStatement = {
   name: 'orderflow_es_append_to_streams',
   text: 'select revision, tx_id, seq, error, detail from es.append_to_streams($1, $2, $3, $4, $5, $6, $7)',
 };
 
 /**
  * Group commit: appends to distinct streams that arrive while a group is on its way are sent together as the next
- * group, one round trip and one commit for all of them (`es.append_to_streams`), each append still checked and
- * answered on its own. Two appends to one stream never share a group; the later one waits for the next.
+ * group, one round trip and one commit for all of them, each append still checked and answered on its own. Two
+ * appends to one stream never share a group; the later one waits for the next.
+ *
+ * A group goes first through `es.try_append_to_streams`, the common path in one statement; the appends it leaves
+ * unwritten (a conflict, a tombstone, a retry) go again, together, through `es.append_to_streams`, which checks
+ * everything and says why. If the first statement fails whole (an event id already stored), the group goes through
+ * the checked path instead.
  */
 export class GroupCommitter {
   #queue: QueuedAppend[] = [];
@@ -124,16 +136,38 @@ export class GroupCommitter {
   }
 
   async #run(group: readonly QueuedAppend[]): Promise<void> {
+    let rows: TryRow[];
+    try {
+      rows = (await this.pool.query<TryRow>({ ...tryStatement, values: tryParameters(group) })).rows;
+    } catch {
+      // Nothing of the group was written (an event id already stored, a deadlock with another writer, a lost
+      // connection): the checked path tells each append's fate.
+      await this.#runChecked(group);
+      return;
+    }
+    const refused: QueuedAppend[] = [];
+    let wrote = false;
+    for (const [i, append] of group.entries()) {
+      const row = rows[i];
+      if (row === undefined) append.reject(new Error('try_append_to_streams returned too few rows'));
+      else if (row.revision === null) refused.push(append);
+      else wrote = this.#answer(append, row) || wrote;
+    }
+    if (wrote) this.written();
+    if (refused.length > 0) await this.#runChecked(refused);
+  }
+
+  async #runChecked(group: readonly QueuedAppend[]): Promise<void> {
     let rows: ResultRow[];
     try {
-      rows = (await this.pool.query<ResultRow>({ ...statement, values: parameters(group) })).rows;
+      rows = (await this.pool.query<ResultRow>({ ...checkedStatement, values: parameters(group) })).rows;
     } catch (err) {
       // The whole group failed (a unique-index race on a new event id, a deadlock with another writer, a lost
       // connection): nothing of it was written, or, if the commit went through, a retry returns the original result.
       // Each append is tried again alone, so only the guilty one fails.
       const [only] = group;
       if (group.length === 1 && only !== undefined) only.reject(databaseError(err, only));
-      else await Promise.all(group.map((append) => this.#run([append])));
+      else await Promise.all(group.map((append) => this.#runChecked([append])));
       return;
     }
     let wrote = false;
@@ -141,17 +175,35 @@ export class GroupCommitter {
       const row = rows[i];
       if (row === undefined) append.reject(new Error('append_to_streams returned too few rows'));
       else if (row.error !== null) append.reject(appendError(row.error, row.detail ?? '', append));
-      else if (row.revision === null || row.tx_id === null || row.seq === null)
-        append.reject(new Error('append_to_streams returned no position'));
-      else {
-        wrote = true;
-        const transaction = BigInt(row.tx_id);
-        if (transaction > this.#lastTransaction) this.#lastTransaction = transaction;
-        append.resolve({ nextExpectedRevision: BigInt(row.revision), position: encodePosition(transaction, BigInt(row.seq)) });
-      }
+      else wrote = this.#answer(append, row) || wrote;
     }
     if (wrote) this.written();
   }
+
+  /** Resolves an append with its position; true if it did (a row without a position rejects it). */
+  #answer(append: QueuedAppend, row: TryRow): boolean {
+    if (row.revision === null || row.tx_id === null || row.seq === null) {
+      append.reject(new Error('append_to_streams returned no position'));
+      return false;
+    }
+    const transaction = BigInt(row.tx_id);
+    if (transaction > this.#lastTransaction) this.#lastTransaction = transaction;
+    append.resolve({ nextExpectedRevision: BigInt(row.revision), position: encodePosition(transaction, BigInt(row.seq)) });
+    return true;
+  }
+}
+
+/** The try statement's arguments: per append, per event (its stream and its place in its append), then as below. */
+function tryParameters(group: readonly QueuedAppend[]): unknown[] {
+  const eventStreams: string[] = [];
+  const places: number[] = [];
+  for (const append of group)
+    for (let k = 1; k <= append.events.length; k += 1) {
+      eventStreams.push(append.streamId);
+      places.push(k);
+    }
+  const [streams, expected, counts, ...events] = parameters(group);
+  return [streams, expected, counts, eventStreams, places, ...events];
 }
 
 function parameters(group: readonly QueuedAppend[]): unknown[] {

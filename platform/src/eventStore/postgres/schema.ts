@@ -1,6 +1,7 @@
 import type { Migration } from '../../postgres/migrate.js';
 import { appendToStreamsSql } from './appendToStreams.js';
 import { genericPlansSql, indexPlansSql } from './genericPlans.js';
+import { tryAppendSql } from './tryAppend.js';
 
 /** Error codes raised by `es.append_to_stream`; mapped to typed errors by the adapter. */
 export const sqlState = {
@@ -133,4 +134,5 @@ export const eventStoreMigrations: readonly Migration[] = [
   { version: 4, name: 'group commit: append_to_streams', sql: appendToStreamsSql },
   { version: 5, name: 'append_to_streams: generic plans', sql: genericPlansSql },
   { version: 6, name: 'append_to_streams: index plans at any table size', sql: indexPlansSql },
+  { version: 7, name: 'try_append_to_streams: the common path in one statement', sql: tryAppendSql },
 ];
