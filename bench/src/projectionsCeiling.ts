@@ -21,7 +21,14 @@ export async function measureDocumentCeiling(url: string, dbName: string, collec
   const client = await new MongoClient(url).connect();
   try {
     const db = client.db(dbName);
-    const documents = await db.collection(collection).find({}).toArray();
+    // Blue-green swaps go through platform's alias collection: the live documents are wherever the alias points.
+    const alias = await db.collection<{ _id: string; physical: string }>('orderflow_aliases').findOne({ _id: collection });
+    const documents = await db
+      .collection(alias?.physical ?? collection)
+      .find({})
+      .toArray();
+    if (documents.length === 0)
+      throw new Error(`no documents in ${collection} (${alias?.physical ?? 'no alias'}) to measure the ceiling with`);
     const target = db.collection(`${collection}_ceiling`);
     await target.drop().catch(() => undefined);
     await db.createCollection(target.collectionName);
