@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWith } from '../../testing/describeWith.js';
 import { newEvent } from '../contract/context.js';
@@ -171,6 +172,37 @@ describeWith('postgres', 'PostgreSQL event store group commit', (use) => {
       expect(total).toBe(written.length);
     } finally {
       await Promise.all(writers.slice(1).map((writer) => writer.close()));
+    }
+  });
+
+  it('locks stream rows in stream order, so two stores writing the same streams in opposite orders never deadlock', async () => {
+    const other = await createPostgresEventStore({ connectionString: use().url });
+    const admin = new pg.Client({ connectionString: use().url });
+    await admin.connect();
+    const deadlocks = async () => {
+      const { rows } = await admin.query<{ n: string }>(
+        'select deadlocks::text as n from pg_stat_database where datname = current_database()',
+      );
+      return Number(rows[0]?.n);
+    };
+    try {
+      const before = await deadlocks();
+      const names = Array.from({ length: 8 }, (_, i) => stream(`crossed${i}`));
+      await Promise.all(names.map((s) => store.appendToStream(s, [newEvent('Start')], { expectedRevision: 'no_stream' })));
+      for (let round = 0; round < 40; round += 1) {
+        // Each store's appends of one turn travel as one group: one in name order, the other reversed.
+        const writes = (writer: EventStore, order: string[]) =>
+          order.map((s) => writer.appendToStream(s, [newEvent('Crossed', { round })], { expectedRevision: 'stream_exists' }));
+        await Promise.all([...writes(store, names), ...writes(other, [...names].reverse())]);
+      }
+      for (const s of names) expect(await store.readStream(s)).toHaveLength(81);
+      // Statistics reach pg_stat_database when a backend flushes them (at most a second after its transaction).
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await admin.query('select pg_stat_clear_snapshot()');
+      expect(await deadlocks()).toBe(before);
+    } finally {
+      await admin.end();
+      await other.close();
     }
   });
 });

@@ -136,9 +136,11 @@ export class GroupCommitter {
   }
 
   async #run(group: readonly QueuedAppend[]): Promise<void> {
+    // Stream rows are locked in the order of the appends; the events keep the order in which they were made.
+    const sorted = [...group].sort((a, b) => (a.streamId < b.streamId ? -1 : 1));
     let rows: TryRow[];
     try {
-      rows = (await this.pool.query<TryRow>({ ...tryStatement, values: tryParameters(group) })).rows;
+      rows = (await this.pool.query<TryRow>({ ...tryStatement, values: tryParameters(sorted, group) })).rows;
     } catch {
       // Nothing of the group was written (an event id already stored, a deadlock with another writer, a lost
       // connection): the checked path tells each append's fate.
@@ -147,7 +149,7 @@ export class GroupCommitter {
     }
     const refused: QueuedAppend[] = [];
     let wrote = false;
-    for (const [i, append] of group.entries()) {
+    for (const [i, append] of sorted.entries()) {
       const row = rows[i];
       if (row === undefined) append.reject(new Error('try_append_to_streams returned too few rows'));
       else if (row.revision === null) refused.push(append);
@@ -193,25 +195,38 @@ export class GroupCommitter {
   }
 }
 
-/** The try statement's arguments: per append, per event (its stream and its place in its append), then as below. */
-function tryParameters(group: readonly QueuedAppend[]): unknown[] {
+/**
+ * The try statement's arguments: per append in `appends`' order (one row comes back for each, in that order); per
+ * event in `events`' order, the order of their positions (its stream, its place in its append, then as below).
+ */
+function tryParameters(appends: readonly QueuedAppend[], events: readonly QueuedAppend[]): unknown[] {
   const eventStreams: string[] = [];
   const places: number[] = [];
-  for (const append of group)
+  for (const append of events)
     for (let k = 1; k <= append.events.length; k += 1) {
       eventStreams.push(append.streamId);
       places.push(k);
     }
-  const [streams, expected, counts, ...events] = parameters(group);
-  return [streams, expected, counts, eventStreams, places, ...events];
+  return [...appendColumns(appends), eventStreams, places, ...eventColumns(events)];
 }
 
 function parameters(group: readonly QueuedAppend[]): unknown[] {
-  const events = group.flatMap((append) => append.events);
+  return [...appendColumns(group), ...eventColumns(group)];
+}
+
+/** Per append: stream, expected revision (as text), number of events. */
+function appendColumns(group: readonly QueuedAppend[]): unknown[] {
   return [
     group.map((append) => append.streamId),
     group.map((append) => (typeof append.expected === 'bigint' ? append.expected.toString() : append.expected)),
     group.map((append) => append.events.length),
+  ];
+}
+
+/** Per event, the events of all appends in order: id, type, and data and metadata as one JSON array each. */
+function eventColumns(group: readonly QueuedAppend[]): unknown[] {
+  const events = group.flatMap((append) => append.events);
+  return [
     events.map((event) => event.eventId),
     events.map((event) => event.type),
     // Already-serialised JSON, joined rather than escaped into an array literal.

@@ -32,8 +32,9 @@ begin
   with input as (
     select a.stream_id, a.expected, a.n, a.ord from unnest(p_streams, p_expected, p_counts) with ordinality a(stream_id, expected, n, ord)
   ),
-  -- Rows are locked in stream order within each statement; a deadlock between groups fails both statements whole,
-  -- and the caller's fallback sends their appends one by one.
+  -- The caller sends the appends in stream order, and each statement below locks its rows in that order. Groups of
+  -- two writers can still meet in opposite orders across the three statements: PostgreSQL then fails one group
+  -- whole, and the caller sends it through es.append_to_streams, which locks every row in stream order first.
   any_moved as (
     insert into es.streams as s (stream_id, revision)
     select i.stream_id, i.n - 1 from input i where i.expected = 'any' order by i.stream_id
