@@ -175,7 +175,7 @@ describeWith('postgres', 'PostgreSQL event store group commit', (use) => {
     }
   });
 
-  it('locks stream rows in stream order, so two stores writing the same streams in opposite orders never deadlock', async () => {
+  it('locks stream rows in stream order, so two stores writing the same streams in opposite orders and with different expectations never deadlock', async () => {
     const other = await createPostgresEventStore({ connectionString: use().url });
     const admin = new pg.Client({ connectionString: use().url });
     await admin.connect();
@@ -190,10 +190,15 @@ describeWith('postgres', 'PostgreSQL event store group commit', (use) => {
       const names = Array.from({ length: 8 }, (_, i) => stream(`crossed${i}`));
       await Promise.all(names.map((s) => store.appendToStream(s, [newEvent('Start')], { expectedRevision: 'no_stream' })));
       for (let round = 0; round < 40; round += 1) {
-        // Each store's appends of one turn travel as one group: one in name order, the other reversed.
-        const writes = (writer: EventStore, order: string[]) =>
-          order.map((s) => writer.appendToStream(s, [newEvent('Crossed', { round })], { expectedRevision: 'stream_exists' }));
-        await Promise.all([...writes(store, names), ...writes(other, [...names].reverse())]);
+        // Each store's appends of one turn travel as one group: one in name order, the other reversed, and each
+        // stream written with 'any' by one store and 'stream_exists' by the other.
+        const writes = (writer: EventStore, order: string[], anyOn: number) =>
+          order.map((s) =>
+            writer.appendToStream(s, [newEvent('Crossed', { round })], {
+              expectedRevision: names.indexOf(s) % 2 === anyOn ? 'any' : 'stream_exists',
+            }),
+          );
+        await Promise.all([...writes(store, names, 0), ...writes(other, [...names].reverse(), 1)]);
       }
       for (const s of names) expect(await store.readStream(s)).toHaveLength(81);
       // Statistics reach pg_stat_database when a backend flushes them (at most a second after its transaction).
