@@ -107,6 +107,9 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
       const client = await pool.connect();
       try {
         await client.query('begin');
+        // The row first, then its lock: a delete racing another delete (or the first append) of a stream not written
+        // yet must check against what the other left, not against "no row" (a soft delete used to undo a tombstone).
+        await client.query('insert into es.streams (stream_id) values ($1) on conflict do nothing', [streamId]);
         const { rows } = await client.query<{ revision: string; truncate_before: string; tombstoned: boolean }>(
           'select revision::text, truncate_before::text, tombstoned from es.streams where stream_id = $1 for update',
           [streamId],
@@ -122,11 +125,10 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
           (expected === 'stream_exists' && exists) ||
           (typeof expected === 'bigint' && actual === expected);
         if (!ok) throw new ConcurrencyError(streamId, expected, actual);
-        await client.query(
-          `insert into es.streams (stream_id, revision, truncate_before, tombstoned) values ($1, -1, 0, $2)
-           on conflict (stream_id) do update set truncate_before = es.streams.revision + 1, tombstoned = excluded.tombstoned`,
-          [streamId, tombstone],
-        );
+        await client.query('update es.streams set truncate_before = revision + 1, tombstoned = $2 where stream_id = $1', [
+          streamId,
+          tombstone,
+        ]);
         await client.query('commit');
       } catch (err) {
         await client.query('rollback').catch(() => undefined);
