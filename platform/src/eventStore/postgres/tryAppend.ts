@@ -4,9 +4,10 @@
  * ~2.2 ms against ~0.6 ms for the bare multi-row insert of the same rows (pgbench, one session). `es.try_append_to_streams`
  * does only what an append that is neither refused nor retried needs, as one statement of data-modifying CTEs:
  *
- * - the stream rows move by an upsert (`any`, `no_stream`) or an update (`stream_exists`, an exact revision) whose
- *   condition is the expected-revision check and "not tombstoned"; each waits for, locks and re-checks the latest
- *   version of its row, so concurrent writers of one stream are serialised as with `select … for update`;
+ * - the existing stream rows move by one update whose condition is the expected-revision check and "not
+ *   tombstoned"; it waits for, locks and re-checks the latest version of each row (in the order the caller sends
+ *   the appends: by stream), so concurrent writers of one stream are serialised as with `select … for update`;
+ *   streams not written yet are created by an insert that skips a row created meanwhile;
  * - the events of the appends that moved are inserted with their new revisions, in array order.
  *
  * An append whose stream did not move (a conflict, a tombstone, or a retry whose stream has moved on) comes back with
@@ -32,34 +33,31 @@ begin
   with input as (
     select a.stream_id, a.expected, a.n, a.ord from unnest(p_streams, p_expected, p_counts) with ordinality a(stream_id, expected, n, ord)
   ),
-  -- The caller sends the appends in stream order, and each statement below locks its rows in that order. Groups of
-  -- two writers can still meet in opposite orders across the three statements: PostgreSQL then fails one group
-  -- whole, and the caller sends it through es.append_to_streams, which locks every row in stream order first.
-  any_moved as (
-    insert into es.streams as s (stream_id, revision)
-    select i.stream_id, i.n - 1 from input i where i.expected = 'any' order by i.stream_id
-    on conflict (stream_id) do update set revision = s.revision + excluded.revision + 1 where not s.tombstoned
+  -- Every existing stream row moves in one update, locked in the order of the input, which the caller sorts by
+  -- stream: two groups wait for each other's rows in one order and cannot deadlock on them. Streams not written yet
+  -- are created by an insert that never waits for an existing row (a row another writer created meanwhile is a
+  -- conflict: left unwritten, and the checked path answers it).
+  old_moved as (
+    update es.streams s set revision = s.revision + i.n
+      from input i
+     where s.stream_id = i.stream_id and not s.tombstoned
+       and case i.expected when 'any' then true
+                           when 'no_stream' then s.revision < s.truncate_before
+                           when 'stream_exists' then s.revision >= s.truncate_before
+                           else s.revision = i.expected::bigint end
     returning s.stream_id, s.revision
   ),
   new_moved as (
     insert into es.streams as s (stream_id, revision)
-    select i.stream_id, i.n - 1 from input i where i.expected = 'no_stream' order by i.stream_id
-    on conflict (stream_id) do update set revision = s.revision + excluded.revision + 1
-      where not s.tombstoned and s.revision < s.truncate_before
-    returning s.stream_id, s.revision
-  ),
-  old_moved as (
-    update es.streams s set revision = s.revision + i.n
-      from input i
-     where s.stream_id = i.stream_id and i.expected <> 'any' and i.expected <> 'no_stream' and not s.tombstoned
-       and case when i.expected = 'stream_exists' then s.revision >= s.truncate_before
-                else s.revision = i.expected::bigint end
+    select i.stream_id, i.n - 1 from input i
+     where i.expected in ('any', 'no_stream') and not exists (select from es.streams t where t.stream_id = i.stream_id)
+     order by i.stream_id
+    on conflict (stream_id) do nothing
     returning s.stream_id, s.revision
   ),
   moved as (
-    select m.stream_id, m.revision from any_moved m
+    select m.stream_id, m.revision from old_moved m
     union all select m.stream_id, m.revision from new_moved m
-    union all select m.stream_id, m.revision from old_moved m
   ),
   inserted as (
     insert into es.events (stream_id, revision, event_id, type, data, metadata)
