@@ -7,7 +7,7 @@
  * - the existing stream rows move by one update whose condition is the expected-revision check and "not
  *   tombstoned"; it waits for, locks and re-checks the latest version of each row (in the order the caller sends
  *   the appends: by stream), so concurrent writers of one stream are serialised as with `select … for update`;
- *   streams not written yet are created by an insert that skips a row created meanwhile;
+ *   streams not written yet are created by an insert that takes no row lock and skips a row created meanwhile;
  * - the events of the appends that moved are inserted with their new revisions, in array order.
  *
  * An append whose stream did not move (a conflict, a tombstone, or a retry whose stream has moved on) comes back with
@@ -35,8 +35,8 @@ begin
   ),
   -- Every existing stream row moves in one update, locked in the order of the input, which the caller sorts by
   -- stream: two groups wait for each other's rows in one order and cannot deadlock on them. Streams not written yet
-  -- are created by an insert that never waits for an existing row (a row another writer created meanwhile is a
-  -- conflict: left unwritten, and the checked path answers it).
+  -- are created by an insert that takes no row lock, at most waiting for another writer's insert of the same new
+  -- stream to end (a row created meanwhile is a conflict: left unwritten, and the checked path answers it).
   old_moved as (
     update es.streams s set revision = s.revision + i.n
       from input i
