@@ -9,9 +9,10 @@ import { forEachBatch } from './writers.js';
  * The ceiling: node-postgres and PostgreSQL doing the least that any store keeping these rows must do, with none of a
  * store's code. Our very table (`es.events`, made by our migrations: the same columns and the same three unique
  * indexes, global order, stream and revision, event id), so the database does the same index work per event; the
- * expected revision is enforced by the (stream, revision) index alone. Appends made while one is on its way are coalesced into one multi-row `INSERT`, as
- * our group commit does, but with no function, no stream table and no per-append checks. The log is read in keyset
- * pages of the same size, the same columns as ours, with node-postgres' own JSON parsing and nothing after it.
+ * expected revision is enforced by the (stream, revision) index alone. Appends made while one is on its way are
+ * coalesced into one multi-row `INSERT`, as our group commit does, but with no function, no stream table and no
+ * per-append checks. The log is read in keyset pages of the same size, the same columns as ours, with node-postgres'
+ * own JSON parsing and nothing after it.
  *
  * Not a store (no retries detected, no gap safety, one failed append fails its whole group): it answers how fast
  * this driver and this server go at all on this machine, so that a target above it is known to be out of reach and
