@@ -1,3 +1,4 @@
+import { prepared } from '@orderflow/platform';
 import type { CatalogItem } from '@orderflow/schemas';
 import type pg from 'pg';
 import type { CatalogReader } from './readModels.js';
@@ -16,14 +17,17 @@ const item = `jsonb_build_object(
 export function createPostgresCatalogReader(pool: pg.Pool, table = 'read_stock.catalog'): CatalogReader {
   return {
     async getCatalogItem(sku) {
-      const { rows } = await pool.query<{ item: CatalogItem }>(`select ${item} from ${table} where sku = $1`, [sku]);
+      const { rows } = await pool.query<{ item: CatalogItem }>({
+        ...prepared(`select ${item} from ${table} where sku = $1`),
+        values: [sku],
+      });
       return rows[0]?.item;
     },
     async listCatalog(afterSku, limit) {
-      const { rows } = await pool.query<{ item: CatalogItem }>(
-        `select ${item} from ${table} where sku > $1 collate "C" order by sku collate "C" limit $2`,
-        [afterSku ?? '', limit],
-      );
+      const { rows } = await pool.query<{ item: CatalogItem }>({
+        ...prepared(`select ${item} from ${table} where sku > $1 collate "C" order by sku collate "C" limit $2`),
+        values: [afterSku ?? '', limit],
+      });
       return rows.map((row) => row.item);
     },
   };

@@ -1,3 +1,4 @@
+import { prepared } from '@orderflow/platform';
 import type { CheckoutInput } from '@orderflow/schemas';
 import type pg from 'pg';
 import type { FastifyBaseLogger as Logger } from 'fastify';
@@ -88,10 +89,10 @@ export function createCheckoutInbox(
       const rows = handled;
       handled = [];
       await pool
-        .query(`delete from checkout.inbox where (order_id, input_id) in (select * from unnest($1::text[], $2::text[]))`, [
-          rows.map((r) => r.orderId),
-          rows.map((r) => r.inputId),
-        ])
+        .query({
+          ...prepared(`delete from checkout.inbox where (order_id, input_id) in (select * from unnest($1::text[], $2::text[]))`),
+          values: [rows.map((r) => r.orderId), rows.map((r) => r.inputId)],
+        })
         .catch((err: unknown) => {
           logger.warn({ err, inputs: rows.length }, 'checkout inbox: could not remove handled inputs (they will be handled again)');
         });
@@ -160,16 +161,16 @@ export function createCheckoutInbox(
       // What an earlier process left behind goes first: its inputs are older than these.
       if (!swept) await sweep();
       if (inputs.length > 0)
-        await pool.query(
-          `insert into checkout.inbox (order_id, input_id, input, traceparent)
-           select * from unnest($1::text[], $2::text[], $3::jsonb[], $4::text[]) on conflict do nothing`,
-          [
+        await pool.query({
+          ...prepared(`insert into checkout.inbox (order_id, input_id, input, traceparent)
+           select * from unnest($1::text[], $2::text[], $3::jsonb[], $4::text[]) on conflict do nothing`),
+          values: [
             inputs.map((r) => r.orderId),
             inputs.map((r) => r.inputId),
             inputs.map((r) => JSON.stringify(r.input)),
             inputs.map((r) => r.traceparent ?? null),
           ],
-        );
+        });
       for (const routed of inputs) dispatch(routed);
       // Back-pressure: the log is read no faster than the lanes keep up.
       while (running.size >= maxInFlight) await new Promise<void>((resolve) => waiters.push(resolve));

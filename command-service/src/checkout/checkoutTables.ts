@@ -1,4 +1,4 @@
-import { NaturalBatcher, type Migration } from '@orderflow/platform';
+import { NaturalBatcher, prepared, type Migration } from '@orderflow/platform';
 import type { CheckoutPhase, CheckoutTimer } from '@orderflow/schemas';
 import type pg from 'pg';
 
@@ -62,16 +62,16 @@ export async function fireDueTimers(
   fire: (due: readonly DueTimer[]) => Promise<void>,
   claimMs = 30_000,
 ): Promise<number> {
-  const { rows } = await pool.query<{ order_id: string; kind: DueTimer['kind']; due_at: Date }>(
-    `with due as (
+  const { rows } = await pool.query<{ order_id: string; kind: DueTimer['kind']; due_at: Date }>({
+    ...prepared(`with due as (
        select order_id, kind, due_at from checkout.timers
        where due_at <= now() and (claimed_until is null or claimed_until < now())
        order by due_at limit $1 for update skip locked)
      update checkout.timers t set claimed_until = now() + $2 * interval '1 millisecond'
      from due where t.order_id = due.order_id and t.kind = due.kind and t.due_at = due.due_at
-     returning t.order_id, t.kind, t.due_at`,
-    [limit, claimMs],
-  );
+     returning t.order_id, t.kind, t.due_at`),
+    values: [limit, claimMs],
+  });
   if (rows.length === 0) return 0;
   await fire(rows.map((r) => ({ orderId: r.order_id, kind: r.kind, dueAt: r.due_at.toISOString() })));
   await pool.query(
@@ -113,8 +113,8 @@ const timerRows = (steps: readonly StepRecord[], pick: (step: StepRecord) => rea
  */
 async function writeSteps(pool: pg.Pool, steps: readonly StepRecord[]): Promise<void> {
   const phases = steps.flatMap((step) => (step.phase === undefined ? [] : [step.phase]));
-  await pool.query(
-    `with cancelled as (
+  await pool.query({
+    ...prepared(`with cancelled as (
        delete from checkout.timers t
        using unnest($1::text[], $2::text[], $3::timestamptz[]) as c(order_id, kind, due_at)
        where t.order_id = c.order_id and t.kind = c.kind and t.due_at = c.due_at),
@@ -122,8 +122,8 @@ async function writeSteps(pool: pg.Pool, steps: readonly StepRecord[]): Promise<
        insert into checkout.timers (order_id, kind, due_at)
        select * from unnest($4::text[], $5::text[], $6::timestamptz[])
        on conflict do nothing)
-     ${upsertPhase('select * from unnest($7::text[], $8::text[], $9::text[], $10::bigint[])')}`,
-    [
+     ${upsertPhase('select * from unnest($7::text[], $8::text[], $9::text[], $10::bigint[])')}`),
+    values: [
       ...timerRows(steps, (step) => step.cancelled),
       ...timerRows(steps, (step) => step.set),
       phases.map((p) => p.orderId),
@@ -131,7 +131,7 @@ async function writeSteps(pool: pg.Pool, steps: readonly StepRecord[]): Promise<
       phases.map((p) => p.reason ?? null),
       phases.map((p) => p.revision.toString()),
     ],
-  );
+  });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
-import { NaturalBatcher, type Migration } from '@orderflow/platform';
+import { NaturalBatcher, prepared, type Migration } from '@orderflow/platform';
 
 /** A response as first sent, replayed byte for byte on a retry. */
 export interface StoredResponse {
@@ -51,21 +51,21 @@ export function createIdempotencyStore(pool: pg.Pool, { retentionHours = 48, wai
   const keyOf = (entry: { readonly caller: string; readonly key: string }) => `${entry.caller}\n${entry.key}`;
   // Claims and completions of concurrent requests share a statement and a commit (natural batching).
   const claims = new NaturalBatcher<{ caller: string; key: string; hash: string }, boolean>(async (entries) => {
-    const { rows } = await pool.query<{ caller: string; key: string }>(
-      `insert into cmd.idempotency_keys (caller, key, request_hash)
-       select * from unnest($1::text[], $2::text[], $3::text[]) on conflict do nothing returning caller, key`,
-      [entries.map((e) => e.caller), entries.map((e) => e.key), entries.map((e) => e.hash)],
-    );
+    const { rows } = await pool.query<{ caller: string; key: string }>({
+      ...prepared(`insert into cmd.idempotency_keys (caller, key, request_hash)
+       select * from unnest($1::text[], $2::text[], $3::text[]) on conflict do nothing returning caller, key`),
+      values: [entries.map((e) => e.caller), entries.map((e) => e.key), entries.map((e) => e.hash)],
+    });
     const inserted = new Set(rows.map(keyOf));
     return entries.map((e) => inserted.has(keyOf(e)));
   }, keyOf);
   const completions = new NaturalBatcher<{ caller: string; key: string; response: StoredResponse }>(async (entries) => {
-    await pool.query(
-      `update cmd.idempotency_keys k set response = u.response::jsonb
+    await pool.query({
+      ...prepared(`update cmd.idempotency_keys k set response = u.response::jsonb
        from unnest($1::text[], $2::text[], $3::text[]) as u(caller, key, response)
-       where k.caller = u.caller and k.key = u.key`,
-      [entries.map((e) => e.caller), entries.map((e) => e.key), entries.map((e) => JSON.stringify(e.response))],
-    );
+       where k.caller = u.caller and k.key = u.key`),
+      values: [entries.map((e) => e.caller), entries.map((e) => e.key), entries.map((e) => JSON.stringify(e.response))],
+    });
   }, keyOf);
 
   async function claim(caller: string, key: string, hash: string): Promise<Claim> {

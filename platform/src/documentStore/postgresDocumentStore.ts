@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { prepared } from '../postgres/prepared.js';
 import { checkCollectionName, checkFieldName, checkLimit } from './names.js';
 import type { CollectionOptions, DocumentCollection, DocumentStore, FindQuery, IndexSpec, StoredDocument, Where } from './types.js';
 
@@ -78,13 +79,13 @@ function postgresCollection<T extends StoredDocument>(
     name,
 
     async get(id) {
-      const { rows } = await pool.query<{ doc: T }>(`select doc from ${table} where id = $1`, [id]);
+      const { rows } = await pool.query<{ doc: T }>({ ...prepared(`select doc from ${table} where id = $1`), values: [id] });
       return rows[0]?.doc;
     },
 
     async getMany(ids) {
       if (ids.length === 0) return [];
-      const { rows } = await pool.query<{ doc: T }>(`select doc from ${table} where id = any($1::text[])`, [ids]);
+      const { rows } = await pool.query<{ doc: T }>({ ...prepared(`select doc from ${table} where id = any($1::text[])`), values: [ids] });
       return rows.map((r) => r.doc);
     },
 
@@ -130,14 +131,14 @@ function postgresCollection<T extends StoredDocument>(
         docs.push(JSON.stringify(doc));
         positions.push(String(doc[positionField]));
       }
-      const result = await pool.query(
-        `insert into ${table} as t (id, doc, position)
+      const result = await pool.query({
+        ...prepared(`insert into ${table} as t (id, doc, position)
          select * from unnest($1::text[], $2::jsonb[], $3::text[])
          on conflict (id) do update set doc = excluded.doc${keep.map((k) => ` || ${k}`).join('')},
            position = excluded.position
-         where t.position < excluded.position`,
-        [ids, docs, positions],
-      );
+         where t.position < excluded.position`),
+        values: [ids, docs, positions],
+      });
       return { written: result.rowCount ?? 0 };
     },
 

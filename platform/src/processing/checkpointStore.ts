@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Position, RecordedEvent } from '../eventStore/types.js';
+import { prepared } from '../postgres/prepared.js';
 import { checkpointChannel } from './schema.js';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
@@ -10,18 +11,21 @@ type Queryable = Pick<pg.ClientBase, 'query'>;
  * at commit.
  */
 export async function writeCheckpoint(db: Queryable, name: string, epoch: string, position: Position): Promise<boolean> {
-  const result = await db.query(
-    `with updated as (
+  const result = await db.query({
+    ...prepared(`with updated as (
        update processing.processors set checkpoint = $3, updated_at = now() where name = $1 and epoch = $2 returning name)
-     select pg_notify('${checkpointChannel}', $1 || ' ' || $3) from updated`,
-    [name, epoch, position],
-  );
+     select pg_notify('${checkpointChannel}', $1 || ' ' || $3) from updated`),
+    values: [name, epoch, position],
+  });
   return result.rowCount === 1;
 }
 
 /** The fence alone (a blue-green rebuild writes into a shadow and moves the checkpoint only at the swap). */
 export async function checkEpoch(db: Queryable, name: string, epoch: string): Promise<boolean> {
-  const result = await db.query('update processing.processors set heartbeat_at = now() where name = $1 and epoch = $2', [name, epoch]);
+  const result = await db.query({
+    ...prepared('update processing.processors set heartbeat_at = now() where name = $1 and epoch = $2'),
+    values: [name, epoch],
+  });
   return result.rowCount === 1;
 }
 

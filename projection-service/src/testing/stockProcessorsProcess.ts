@@ -55,9 +55,12 @@ function poolOf(processor: string): pg.Pool {
     const query = target.query.bind(client);
     let committing: string | undefined;
     target.query = (...args: unknown[]) => {
-      const text = typeof args[0] === 'string' ? args[0] : '';
+      // A statement comes as its text and values, or as one config object (prepared statements).
+      const config = typeof args[0] === 'object' && args[0] !== null ? (args[0] as { text?: unknown; values?: unknown[] }) : undefined;
+      const text = typeof args[0] === 'string' ? args[0] : typeof config?.text === 'string' ? config.text : '';
+      const values = config?.values ?? (args[1] as unknown[] | undefined);
       if (checkpointWrite.test(text) && (transactions += 1) === kill.n) {
-        const line = `${processor} ${kill.n} ${kill.point} ${String((args[1] as unknown[] | undefined)?.[2])}`;
+        const line = `${processor} ${kill.n} ${kill.point} ${String(values?.[2])}`;
         if (kill.point === 'written') return hold(line);
         if (kill.point === 'fenced') return (query(...args) as Promise<unknown>).then(() => hold(line));
         committing = line;

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { migrate } from '../../postgres/migrate.js';
+import { prepared } from '../../postgres/prepared.js';
 import { ConcurrencyError, StreamDeletedError } from '../errors.js';
 import type { AppendResult, EventStore, Position, ReadAllOptions, ReadStreamOptions, RecordedEvent } from '../types.js';
 import {
@@ -65,13 +66,13 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
       const bound = from === 'start' ? '0' : from === 'end' ? String(2n ** 62n) : from.toString();
       const { rows } = await pool.query<EventRow>({
         rowMode: 'array' as const,
-        text: `select s.tombstoned, page.* from es.streams s left join lateral (
+        ...prepared(`select s.tombstoned, page.* from es.streams s left join lateral (
            select ${eventColumns} from es.events e
             where e.stream_id = s.stream_id and e.revision >= s.truncate_before
               and e.revision ${backwards ? '<=' : '>='} $2::bigint
             order by e.revision ${backwards ? 'desc' : 'asc'} limit $3
          ) page on true
-         where s.stream_id = $1`,
+         where s.stream_id = $1`),
         values: [streamId, bound, maxCount],
       });
       if (rows[0]?.[0] === true) throw new StreamDeletedError(streamId);
@@ -89,7 +90,7 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
       // so they are waited out, for a bounded time (then what is readable is returned, as always correct).
       const own = groups.lastTransaction;
       for (let attempt = 1; ; attempt += 1) {
-        const { rows } = await pool.query<EventRow>({ rowMode: 'array' as const, text: query.text, values: query.values });
+        const { rows } = await pool.query<EventRow>({ rowMode: 'array' as const, ...query });
         const xmin = BigInt((rows[0]?.[0] as string | undefined) ?? '0');
         if (xmin > own || attempt >= ownWritesAttempts) return toRecordedEvents(rows);
         await sleep(Math.min(2 ** attempt, 50));

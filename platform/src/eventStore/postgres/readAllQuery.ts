@@ -1,8 +1,11 @@
+import { prepared } from '../../postgres/prepared.js';
 import { decodePosition } from '../position.js';
 import type { Direction, EventFilter, Position } from '../types.js';
 import { eventColumns } from './rows.js';
 
 export interface ReadAllQuery {
+  /** A prepared statement's name: the text varies only with the direction and the filter's shape. */
+  readonly name: string;
   readonly text: string;
   readonly values: unknown[];
 }
@@ -32,7 +35,7 @@ export function readAllQuery(from: Position | 'start' | 'end', direction: Direct
 select snap.xmin::text as snapshot_xmin, page.* from snap left join lateral (
   select ${eventColumns} from es.events e where ${where.join(' and ')} order by ${order} limit ${param(limit)}
 ) page on true`;
-  return { text, values };
+  return { ...prepared(text), values };
 }
 
 function likePrefix(prefix: string): string {

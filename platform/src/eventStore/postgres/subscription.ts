@@ -104,7 +104,7 @@ interface PageResult {
 
 async function page(pool: pg.Pool, from: Position, limit: number, filter?: EventFilter): Promise<PageResult> {
   const query = readAllQuery(from, 'forwards', limit, filter);
-  const { rows } = await pool.query<EventRow>({ rowMode: 'array' as const, text: query.text, values: query.values });
+  const { rows } = await pool.query<EventRow>({ rowMode: 'array' as const, ...query });
   // The first column of every row is the snapshot's xmin (see readAllQuery).
   const xmin = BigInt((rows[0]?.[0] as string | undefined) ?? '1');
   return { events: toRecordedEvents(rows), xmin };

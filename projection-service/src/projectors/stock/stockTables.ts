@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { prepared } from '@orderflow/platform';
 import type { StockRow } from './stockRow.js';
 
 /** The read model's schema and tables; the query service reads `read_stock.catalog` (stable name). */
@@ -61,7 +62,10 @@ interface Row {
 }
 
 export async function loadStockRows(db: pg.ClientBase, table: string, skus: readonly string[]): Promise<Map<string, StockRow>> {
-  const { rows } = await db.query<Row>(`select ${columns.join(', ')} from ${stockSchema}.${table} where sku = any($1::text[])`, [skus]);
+  const { rows } = await db.query<Row>({
+    ...prepared(`select ${columns.join(', ')} from ${stockSchema}.${table} where sku = any($1::text[])`),
+    values: [skus],
+  });
   return new Map(
     rows.map((r) => [
       r.sku,
@@ -101,16 +105,16 @@ export async function saveStockRows(db: pg.ClientBase, table: string, rows: read
       r.lastPosition,
     ].forEach((value, i) => arrays[i]?.push(value));
   const types = ['text', 'text', 'bigint', 'text', 'int', 'int', 'int', 'int', 'int', 'timestamptz', 'text'];
-  await db.query(
-    `insert into ${stockSchema}.${table} as t (${columns.join(', ')})
+  await db.query({
+    ...prepared(`insert into ${stockSchema}.${table} as t (${columns.join(', ')})
      select * from unnest(${types.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})
      on conflict (sku) do update set ${columns
        .slice(1)
        .map((c) => `${c} = excluded.${c}`)
        .join(', ')}
-     where t.last_position < excluded.last_position`,
-    arrays,
-  );
+     where t.last_position < excluded.last_position`),
+    values: arrays,
+  });
 }
 
 /**
