@@ -101,13 +101,15 @@ async function stepBreakdown(
 
 /**
  * `pnpm bench checkout [--duration 30] [--max-duration 60] [--rate 200] [--connections 64] [--drain 20]
- *  [--cpu-prof <dir>] [--phases fixed,max]`.
+ *  [--cpu-prof <dir>] [--phases fixed,max] [--subjects orderflow,ceiling]`.
  * Runs `orderflow start` (the embedded topology: its own embedded PostgreSQL in a temp folder, command API, sandbox
  * gateway, projections, checkout saga, query API) in a child process, a fresh one per phase (a backlog left by one
  * phase would slow the next); this process registers SKUs over HTTP, places
  * orders (`POST /v1/orders`, idempotency key, customer tokens) open-loop at `--rate` per second, then closed-loop with
  * `--connections` in flight, and subscribes to the engine's event store for OrderConfirmed. Latency is from the 201
  * of the order to OrderConfirmed reaching this subscriber. Progress on stderr; table, then one JSON line on stdout.
+ * `--subjects` adds the ceiling (`checkoutCeiling.ts`: the least a checkout does on this topology, none of the
+ * engine's code) under the same load, phase by phase after the engine; not in the default run (it adds ~3 minutes).
  */
 export async function run(args: readonly string[]): Promise<void> {
   const began = performance.now();
@@ -121,6 +123,7 @@ export async function run(args: readonly string[]): Promise<void> {
       drain: { type: 'string', default: '20' },
       phases: { type: 'string', default: 'fixed,max' },
       'cpu-prof': { type: 'string' },
+      subjects: { type: 'string', default: 'orderflow' },
     },
   });
   const fixedS = positive(values.duration);
@@ -130,27 +133,38 @@ export async function run(args: readonly string[]): Promise<void> {
   const drainS = positive(values.drain);
   const phases = values.phases.split(',').filter(Boolean);
   for (const phase of phases) if (phase !== 'fixed' && phase !== 'max') throw new Error(`unknown phase "${phase}" (fixed, max)`);
+  const subjects = values.subjects.split(',').filter(Boolean);
+  for (const subject of subjects)
+    if (subject !== 'orderflow' && subject !== 'ceiling') throw new Error(`unknown subject "${subject}" (orderflow, ceiling)`);
 
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const results: Phase[] = [];
-  // Each phase on an engine of its own: a backlog left by one phase must not slow the next.
-  for (const phase of phases) {
-    const name = phase === 'fixed' ? `${rate}/s` : 'max';
-    const target = phase === 'fixed' ? rate : 'max';
-    const durationS = phase === 'fixed' ? fixedS : maxS;
-    log(phase === 'fixed' ? `fixed rate: ${rate} orders/s for ${fixedS} s` : `maximum rate: ${connections} orders in flight for ${maxS} s`);
-    results.push(
-      await onFreshEngine(values['cpu-prof'], log, drainS, (placer) =>
+  const results: (Phase & { readonly subject: Subject })[] = [];
+  // Each phase on an engine of its own: a backlog left by one phase must not slow the next. The subjects take turns
+  // phase by phase, so that both see the machine as it is at that time.
+  for (const phase of phases)
+    for (const subject of subjects as Subject[]) {
+      const name = phase === 'fixed' ? `${rate}/s` : 'max';
+      const target = phase === 'fixed' ? rate : 'max';
+      const durationS = phase === 'fixed' ? fixedS : maxS;
+      log(
+        `${subject}: ${phase === 'fixed' ? `fixed rate: ${rate} orders/s for ${fixedS} s` : `maximum rate: ${connections} orders in flight for ${maxS} s`}`,
+      );
+      const measured = await onFreshEngine(subject, values['cpu-prof'], log, drainS, (placer) =>
         placer.measure(name, target, durationS, () =>
           phase === 'fixed' ? placer.openLoop(rate, fixedS * 1000) : placer.closedLoop(connections, maxS * 1000),
         ),
-      ),
-    );
-  }
+      );
+      results.push({ ...measured, subject });
+    }
 
-  const fixed = results.find((r) => r.targetRate !== 'max');
-  const max = results.find((r) => r.targetRate === 'max');
+  const ours = results.filter((r) => r.subject === 'orderflow');
+  const ceiling = results.filter((r) => r.subject === 'ceiling');
+  const fixed = ours.find((r) => r.targetRate !== 'max');
+  const max = ours.find((r) => r.targetRate === 'max');
+  const ceilingFixed = ceiling.find((r) => r.targetRate !== 'max');
+  const ceilingMax = ceiling.find((r) => r.targetRate === 'max');
   const header = [
+    'subject',
     'phase',
     'accepted/s',
     'confirmed/s',
@@ -161,9 +175,10 @@ export async function run(args: readonly string[]): Promise<void> {
     'backlog',
     'unconfirmed',
     'CPU ms/order node+pg',
-    'ceiling/s',
+    'cores allow/s',
   ];
   const rows = results.map((r) => [
+    r.subject,
     r.name,
     String(r.acceptedPerS),
     String(r.confirmedPerS),
@@ -181,20 +196,34 @@ export async function run(args: readonly string[]): Promise<void> {
   const targets = [
     `  ≥ 500 orders/s sustained: ${max === undefined ? 'not measured' : `${max.confirmedPerS} confirmed/s over ${max.durationS} s → ${max.confirmedPerS >= 500 && max.durationS >= 60 ? 'met' : 'MISSED'}`}`,
     `  p99 < 250 ms at 200 orders/s: ${fixed === undefined ? 'not measured' : `${fixed.p99Ms} ms at ${fixed.acceptedPerS}/s → ${fixed.p99Ms < 250 && fixed.targetRate === 200 ? 'met' : 'MISSED'}`}`,
+    ...(ceilingMax === undefined
+      ? []
+      : [
+          `  the ceiling (the least a checkout does here): ${ceilingMax.confirmedPerS} confirmed/s at the maximum rate → 500/s ${ceilingMax.confirmedPerS >= 500 ? 'within reach' : 'out of reach on this machine'}` +
+            (max === undefined ? '' : `; orderflow/ceiling ${round(max.confirmedPerS / Math.max(1, ceilingMax.confirmedPerS))}`),
+        ]),
   ];
   const breakdown = [
     'where a checkout spends its time (median ms, from commit times):',
-    ...stepNames.map((name) => `  ${name.padEnd(28)}${results.map((r) => `${r.name}: ${String(r.steps[name]).padStart(6)}`).join('   ')}`),
+    ...stepNames.map((name) => `  ${name.padEnd(28)}${ours.map((r) => `${r.name}: ${String(r.steps[name]).padStart(6)}`).join('   ')}`),
   ];
   const environment = { node: process.version, cpus: os.cpus().length, load1: round(os.loadavg()[0] ?? 0) };
   process.stdout.write(
     `${[line(header), ...rows.map(line)].join('\n')}\n` +
-      `(latency: the order's 201 → OrderConfirmed seen by a subscriber; backlog: accepted and not yet confirmed when the phase ended; unconfirmed: not confirmed ${drainS} s after the phase; CPU: the engine's and its PostgreSQL's per confirmed order, ceiling: cores / that)\n\n${breakdown.join('\n')}\n\ntargets:\n${targets.join('\n')}\n\n` +
+      `(latency: the order's 201 → OrderConfirmed seen by a subscriber; backlog: accepted and not yet confirmed when the phase ended; unconfirmed: not confirmed ${drainS} s after the phase; CPU: the engine's and its PostgreSQL's per confirmed order, cores allow: the orders/s two cores carry at that cost)\n\n${breakdown.join('\n')}\n\ntargets:\n${targets.join('\n')}\n\n` +
       `${JSON.stringify({
         bench: 'checkout',
         topology: 'embedded',
         ...(fixed === undefined ? {} : { fixed }),
         ...(max === undefined ? {} : { max }),
+        ...(ceiling.length === 0
+          ? {}
+          : {
+              ceiling: {
+                ...(ceilingFixed === undefined ? {} : { fixed: ceilingFixed }),
+                ...(ceilingMax === undefined ? {} : { max: ceilingMax }),
+              },
+            }),
         environment,
         totalSeconds: round((performance.now() - began) / 1000),
       })}\n`,
@@ -213,13 +242,14 @@ type Placer = ReturnType<typeof createPlacer> & {
 
 /** Starts an engine, registers the SKUs, warms it up, runs `work`, and stops it. */
 async function onFreshEngine(
+  subject: Subject,
   cpuProfileDir: string | undefined,
   log: (line: string) => void,
   drainS: number,
   work: (placer: Placer) => Promise<Phase>,
 ): Promise<Phase> {
   const began = performance.now();
-  const engine = await startEngine(cpuProfileDir);
+  const engine = await startEngine(subject, cpuProfileDir);
   let store: EventStore | undefined;
   let stopWatching: () => void = () => undefined;
   try {
@@ -288,11 +318,15 @@ async function onFreshEngine(
           engine: perOrderMs(cpuAfter.engine - cpuBefore.engine),
           postgres: perOrderMs(cpuAfter.postgres - cpuBefore.postgres),
         },
-        steps: await stepBreakdown(
-          opened,
-          accepted.filter((id) => confirmations.has(id)).filter((_, i, all) => i % Math.max(1, Math.floor(all.length / 100)) === 0),
-          (id) => confirmations.at(id),
-        ),
+        // The ceiling keeps no stream rows (its events are read from the log only): no breakdown.
+        steps:
+          subject === 'ceiling'
+            ? {}
+            : await stepBreakdown(
+                opened,
+                accepted.filter((id) => confirmations.has(id)).filter((_, i, all) => i % Math.max(1, Math.floor(all.length / 100)) === 0),
+                (id) => confirmations.at(id),
+              ),
       };
       log(`  ${JSON.stringify(phase)}`);
       return phase;
@@ -481,8 +515,14 @@ async function postgresCpuSeconds(dataDir: string): Promise<number> {
   return total;
 }
 
-/** `orderflow start` on free ports and a temp data folder, none of the test infrastructure's URLs passed on. */
-async function startEngine(cpuProfileDir: string | undefined): Promise<Engine> {
+/** What the load goes to: the engine, or the least a checkout needs (`checkoutCeiling.ts`). */
+type Subject = 'orderflow' | 'ceiling';
+
+/**
+ * `orderflow start` (or the ceiling's engine, with the same arguments) on free ports and a temp data folder, none of
+ * the test infrastructure's URLs passed on.
+ */
+async function startEngine(subject: Subject, cpuProfileDir: string | undefined): Promise<Engine> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'orderflow-bench-checkout-'));
   await chmod(dataDir, 0o755); // the embedded server runs as `postgres` when we are root
   const [command, query, gateway, pgPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
@@ -505,7 +545,7 @@ async function startEngine(cpuProfileDir: string | undefined): Promise<Engine> {
       '--conditions=@orderflow/source',
       '--import',
       'tsx',
-      'cli/src/main.ts',
+      subject === 'orderflow' ? 'cli/src/main.ts' : 'bench/src/checkoutCeiling.ts',
       'start',
       '--no-seed',
       '--data-dir',
@@ -525,10 +565,10 @@ async function startEngine(cpuProfileDir: string | undefined): Promise<Engine> {
   );
   const deadline = Date.now() + 180_000;
   while (!output.includes('command API')) {
-    if (child.exitCode !== null) throw new Error(`orderflow start exited with ${child.exitCode}:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`${subject} exited with ${child.exitCode}:\n${output}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`orderflow start did not come up:\n${output}`);
+      throw new Error(`${subject} did not come up:\n${output}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

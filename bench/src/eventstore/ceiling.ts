@@ -23,7 +23,7 @@ export async function createCeilingSubject(url: string, settings: SubjectSetting
   pool.on('error', () => undefined);
   // Our migrations make the table; the ceiling then writes its rows straight into it.
   await (await createPostgresEventStore({ connectionString: url, maxConnections: 1 })).close();
-  const coalescer = new Coalescer(pool);
+  const coalescer = new Coalescer<PendingAppend>((appends) => insert(pool, appends));
 
   const readPages = async (signal: AbortSignal): Promise<number> => {
     const client = await pool.connect();
@@ -52,7 +52,7 @@ export async function createCeilingSubject(url: string, settings: SubjectSetting
   return {
     name: 'ceiling',
 
-    append: (streamId, events, eventsBefore) => coalescer.append(streamId, events, eventsBefore),
+    append: (streamId, events, eventsBefore) => coalescer.add({ streamId, events, eventsBefore }),
 
     async seed(events, batchSize) {
       const writers = 4;
@@ -81,22 +81,22 @@ export async function createCeilingSubject(url: string, settings: SubjectSetting
   };
 }
 
-interface PendingAppend {
+export interface PendingAppend {
   readonly streamId: string;
   readonly events: readonly NewEvent[];
   readonly eventsBefore: number;
 }
 
-/** One group on its way at a time; appends made meanwhile leave together as the next group (natural batching). */
-class Coalescer {
-  #queue: { append: PendingAppend; resolve: () => void; reject: (err: unknown) => void }[] = [];
+/** One group on its way at a time; items added meanwhile leave together as the next group (natural batching). */
+export class Coalescer<T> {
+  #queue: { item: T; resolve: () => void; reject: (err: unknown) => void }[] = [];
   #busy = false;
 
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(private readonly write: (items: readonly T[]) => Promise<void>) {}
 
-  append(streamId: string, events: readonly NewEvent[], eventsBefore: number): Promise<void> {
+  add(item: T): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.#queue.push({ append: { streamId, events, eventsBefore }, resolve, reject });
+      this.#queue.push({ item, resolve, reject });
       if (!this.#busy) {
         this.#busy = true;
         setImmediate(() => void this.#flush());
@@ -109,10 +109,7 @@ class Coalescer {
       const group = this.#queue;
       this.#queue = [];
       try {
-        await insert(
-          this.pool,
-          group.map((g) => g.append),
-        );
+        await this.write(group.map((g) => g.item));
         for (const g of group) g.resolve();
       } catch (err) {
         for (const g of group) g.reject(err);
@@ -122,7 +119,8 @@ class Coalescer {
   }
 }
 
-async function insert(pool: pg.Pool, appends: readonly PendingAppend[]): Promise<void> {
+/** A group's events as the columns of one multi-row insert (data and metadata as one JSON array each). */
+export function eventValues(appends: readonly PendingAppend[]): [string[], number[], string[], string[], string, string] {
   const streams: string[] = [];
   const revisions: number[] = [];
   const ids: string[] = [];
@@ -138,11 +136,14 @@ async function insert(pool: pg.Pool, appends: readonly PendingAppend[]): Promise
       data.push(JSON.stringify(event.data));
       metadata.push(JSON.stringify(event.metadata));
     });
-  await pool.query({
-    name: 'ceiling_insert',
-    text: `insert into es.events (stream_id, revision, event_id, type, data, metadata)
-           select * from rows from (unnest($1::text[]), unnest($2::bigint[]), unnest($3::uuid[]), unnest($4::text[]),
-                                    json_array_elements($5::json), json_array_elements($6::json))`,
-    values: [streams, revisions, ids, types, `[${data.join(',')}]`, `[${metadata.join(',')}]`],
-  });
+  return [streams, revisions, ids, types, `[${data.join(',')}]`, `[${metadata.join(',')}]`];
+}
+
+/** The insert itself, as a statement's text (`$1`–`$6`: `eventValues`), for callers that add to the statement. */
+export const insertEvents = `insert into es.events (stream_id, revision, event_id, type, data, metadata)
+  select * from rows from (unnest($1::text[]), unnest($2::bigint[]), unnest($3::uuid[]), unnest($4::text[]),
+                           json_array_elements($5::json), json_array_elements($6::json))`;
+
+async function insert(pool: pg.Pool, appends: readonly PendingAppend[]): Promise<void> {
+  await pool.query({ name: 'ceiling_insert', text: insertEvents, values: eventValues(appends) });
 }
