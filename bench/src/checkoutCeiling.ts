@@ -6,7 +6,7 @@ import pg from 'pg';
 import { request } from 'undici';
 import { createEmbeddedPostgres } from '@orderflow/platform';
 import { Coalescer, eventValues, insertEvents, type PendingAppend } from './eventstore/ceiling.js';
-import { createPostgresEventStore, type NewEvent } from './eventstore/platform.js';
+import { appendedChannel, createPostgresEventStore, type NewEvent } from './eventstore/platform.js';
 
 /**
  * The checkout ceiling's engine, run by `pnpm bench checkout --subjects orderflow,ceiling` in place of `orderflow
@@ -20,15 +20,18 @@ import { createPostgresEventStore, type NewEvent } from './eventstore/platform.j
  * gateway over HTTP (a bare `node:http` server in this process, idempotent on the key, called with undici as the
  * engine's client does); each step is recorded in the log before the next effect (the checkout's stream as its
  * inbox/outbox); the events are rows of our own `es.events`, which the benchmark's subscriber reads as it reads the
- * engine's; and the stock, order history and notifications read models are written.
+ * engine's (woken by the same NOTIFY after each group); and the stock, order history and notifications read models
+ * are written (the stock counters move with no availability check: the benchmark's stock never runs out).
  *
  * What it leaves out, because it is how the engine is built rather than what a checkout needs: no framework,
  * validation library, tokens (the engine caches a verified token anyway), tracing or metrics; no per-append checks
  * (revisions come from this process's own counters, enforced by the stream/revision index alone); no store function,
  * stream table or soft deletes; the saga runs straight through in memory (no log round trip between steps, no inbox
  * table, no timers); the read models are written in the events' own statement instead of by subscribers; 10 events
- * per order in 4 appends. Concurrent steps share one statement and one commit (natural batching, as group commit).
- * Not an engine (a crash loses the checkouts in flight): a bound.
+ * per order in 4 statements. Concurrent steps share one statement and one commit (natural batching, as group commit).
+ * Not an engine (a crash loses the checkouts in flight; a repeated idempotency key fails its whole group instead of
+ * replaying the first answer, which the benchmark, sending fresh keys, never does; the gateway has no latency or
+ * failure settings, which the benchmark sets for neither): a bound.
  */
 
 interface Step {
@@ -148,7 +151,30 @@ async function main(): Promise<void> {
     create table if not exists ceiling.stock (sku text primary key, reserved int not null default 0, sold int not null default 0);
     create table if not exists ceiling.orders (id text primary key, doc jsonb not null);
     create table if not exists ceiling.notifications (id text primary key, doc jsonb not null)`);
-  const steps = new Coalescer<Step>((items) => writeSteps(pool, items));
+  // After each group, a NOTIFY outside its transaction wakes the subscribers, as our store does (one in flight).
+  let notifying = false;
+  let notifyAgain = false;
+  const notify = () => {
+    if (notifying) {
+      notifyAgain = true;
+      return;
+    }
+    notifying = true;
+    void pool
+      .query(`notify ${appendedChannel}`)
+      .catch(() => undefined)
+      .finally(() => {
+        notifying = false;
+        if (notifyAgain) {
+          notifyAgain = false;
+          notify();
+        }
+      });
+  };
+  const steps = new Coalescer<Step>(async (items) => {
+    await writeSteps(pool, items);
+    notify();
+  });
   const revisions = new Map<string, number>();
   /** The revision before `count` new events of a stream only this process writes. */
   const reserve = (streamId: string, count: number) => {

@@ -6,4 +6,6 @@
 export { createPostgresEventStore } from '../../../platform/src/eventStore/postgres/postgresEventStore.js';
 // The columns our reads select, for the ceiling (`ceiling.ts`) to decode exactly what ours decodes.
 export { eventColumns } from '../../../platform/src/eventStore/postgres/rows.js';
+// The channel our store's subscribers listen on, for the checkout ceiling to wake them as ours does.
+export { channel as appendedChannel } from '../../../platform/src/eventStore/postgres/schema.js';
 export type { NewEvent, Position } from '@orderflow/platform';

@@ -1,3 +1,4 @@
+import { isStalePreparedStatement } from '../postgres/prepared.js';
 import type { RecordedEvent } from '../eventStore/types.js';
 
 /** The lease was lost (another instance took over, or the lease connection died): the batch must not commit. */
@@ -53,6 +54,7 @@ export function isTransientError(err: unknown): boolean {
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string' && (transientCodes.has(code) || code.startsWith('08'))) return true;
   if (transientNames.test(err.name)) return true;
+  if (isStalePreparedStatement(err)) return true;
   return transientMessages.test(err.message);
 }
 

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { comparePositions, encodePosition, positionBefore } from '../position.js';
+import { isStalePreparedStatement } from '../../postgres/prepared.js';
 import type { EventFilter, Position, RecordedEvent, SubscribeToAllOptions, SubscriptionItem } from '../types.js';
 import { readAllQuery } from './readAllQuery.js';
 import { toRecordedEvents, type EventRow } from './rows.js';
@@ -122,5 +123,6 @@ function isTransient(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string' && (transientCodes.has(code) || code.startsWith('08'))) return true;
+  if (isStalePreparedStatement(err)) return true;
   return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(err.message);
 }
