@@ -6,7 +6,7 @@ import pg from 'pg';
 import { request } from 'undici';
 import { createEmbeddedPostgres } from '@orderflow/platform';
 import { Coalescer, eventValues, insertEvents, type PendingAppend } from './eventstore/ceiling.js';
-import { appendedChannel, createPostgresEventStore, type NewEvent } from './eventstore/platform.js';
+import { createPostgresEventStore, Wakeups, type NewEvent } from './eventstore/platform.js';
 
 /**
  * The checkout ceiling's engine, run by `pnpm bench checkout --subjects orderflow,ceiling` in place of `orderflow
@@ -50,7 +50,11 @@ async function writeSteps(pool: pg.Pool, steps: readonly Step[]): Promise<void> 
     stock.set(sku, [r + reserved, s + sold]);
   }
   const docs = (pick: (step: Step) => readonly [string, object] | undefined) => {
-    const byId = new Map(steps.flatMap((s) => (pick(s) === undefined ? [] : [pick(s) as readonly [string, object]])));
+    const byId = new Map<string, object>();
+    for (const step of steps) {
+      const doc = pick(step);
+      if (doc !== undefined) byId.set(doc[0], doc[1]);
+    }
     return [[...byId.keys()], [...byId.values()].map((doc) => JSON.stringify(doc))];
   };
   await pool.query({
@@ -151,29 +155,11 @@ async function main(): Promise<void> {
     create table if not exists ceiling.stock (sku text primary key, reserved int not null default 0, sold int not null default 0);
     create table if not exists ceiling.orders (id text primary key, doc jsonb not null);
     create table if not exists ceiling.notifications (id text primary key, doc jsonb not null)`);
-  // After each group, a NOTIFY outside its transaction wakes the subscribers, as our store does (one in flight).
-  let notifying = false;
-  let notifyAgain = false;
-  const notify = () => {
-    if (notifying) {
-      notifyAgain = true;
-      return;
-    }
-    notifying = true;
-    void pool
-      .query(`notify ${appendedChannel}`)
-      .catch(() => undefined)
-      .finally(() => {
-        notifying = false;
-        if (notifyAgain) {
-          notifyAgain = false;
-          notify();
-        }
-      });
-  };
+  // After each group, a NOTIFY outside its transaction wakes the subscribers: our store's own (coalesced, one in flight).
+  const wakeups = new Wakeups({ connectionString: url });
   const steps = new Coalescer<Step>(async (items) => {
     await writeSteps(pool, items);
-    notify();
+    wakeups.notify();
   });
   const revisions = new Map<string, number>();
   /** The revision before `count` new events of a stream only this process writes. */
@@ -288,8 +274,9 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => {
     commands.close();
     gateway.close();
-    void pool
-      .end()
+    void wakeups
+      .close()
+      .then(() => pool.end())
       .then(() => embedded.stop())
       .finally(() => process.exit(0));
   });

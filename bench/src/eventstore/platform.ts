@@ -6,6 +6,6 @@
 export { createPostgresEventStore } from '../../../platform/src/eventStore/postgres/postgresEventStore.js';
 // The columns our reads select, for the ceiling (`ceiling.ts`) to decode exactly what ours decodes.
 export { eventColumns } from '../../../platform/src/eventStore/postgres/rows.js';
-// The channel our store's subscribers listen on, for the checkout ceiling to wake them as ours does.
-export { channel as appendedChannel } from '../../../platform/src/eventStore/postgres/schema.js';
+// Our store's coalesced NOTIFY after appends, for the checkout ceiling to wake the subscribers as ours does.
+export { Wakeups } from '../../../platform/src/eventStore/postgres/wakeups.js';
 export type { NewEvent, Position } from '@orderflow/platform';
