@@ -163,12 +163,12 @@ export function createCheckoutInbox(
       if (inputs.length > 0)
         await pool.query({
           ...prepared(`insert into checkout.inbox (order_id, input_id, input, traceparent)
-           select * from unnest($1::text[], $2::text[], $3::jsonb[], $4::text[]) on conflict do nothing`),
+           select * from json_to_recordset($1::json) as u(order_id text, input_id text, input jsonb, traceparent text)
+           on conflict do nothing`),
           values: [
-            inputs.map((r) => r.orderId),
-            inputs.map((r) => r.inputId),
-            inputs.map((r) => JSON.stringify(r.input)),
-            inputs.map((r) => r.traceparent ?? null),
+            JSON.stringify(
+              inputs.map((r) => ({ order_id: r.orderId, input_id: r.inputId, input: r.input, traceparent: r.traceparent ?? null })),
+            ),
           ],
         });
       for (const routed of inputs) dispatch(routed);

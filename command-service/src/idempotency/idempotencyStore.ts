@@ -61,10 +61,11 @@ export function createIdempotencyStore(pool: pg.Pool, { retentionHours = 48, wai
   }, keyOf);
   const completions = new NaturalBatcher<{ caller: string; key: string; response: StoredResponse }>(async (entries) => {
     await pool.query({
-      ...prepared(`update cmd.idempotency_keys k set response = u.response::jsonb
-       from unnest($1::text[], $2::text[], $3::text[]) as u(caller, key, response)
+      ...prepared(`update cmd.idempotency_keys k set response = u.response
+       from json_to_recordset($1::json) as u(caller text, key text, response jsonb)
        where k.caller = u.caller and k.key = u.key`),
-      values: [entries.map((e) => e.caller), entries.map((e) => e.key), entries.map((e) => JSON.stringify(e.response))],
+      // One JSON array: responses inside an array of text would each be escaped again as elements.
+      values: [JSON.stringify(entries.map(({ caller, key, response }) => ({ caller, key, response })))],
     });
   }, keyOf);
 

@@ -123,21 +123,15 @@ function postgresCollection<T extends StoredDocument>(
         // The stored member wins; without one the incoming document's stands (no member is added as null).
         (field) => `case when t.doc ? '${checkFieldName(field)}' then jsonb_build_object('${field}', t.doc->'${field}') else '{}' end`,
       );
-      const ids: string[] = [];
-      const docs: string[] = [];
-      const positions: string[] = [];
-      for (const doc of documents) {
-        ids.push(String(doc[idField]));
-        docs.push(JSON.stringify(doc));
-        positions.push(String(doc[positionField]));
-      }
+      // One JSON array for the whole batch: documents inside arrays of text would each be escaped again as elements.
+      const rows = documents.map((doc) => ({ id: String(doc[idField]), doc, position: String(doc[positionField]) }));
       const result = await pool.query({
         ...prepared(`insert into ${table} as t (id, doc, position)
-         select * from unnest($1::text[], $2::jsonb[], $3::text[])
+         select * from json_to_recordset($1::json) as u(id text, doc jsonb, position text)
          on conflict (id) do update set doc = excluded.doc${keep.map((k) => ` || ${k}`).join('')},
            position = excluded.position
          where t.position < excluded.position`),
-        values: [ids, docs, positions],
+        values: [JSON.stringify(rows)],
       });
       return { written: result.rowCount ?? 0 };
     },
