@@ -9,6 +9,7 @@ export * from './eventStore/index.js';
 export * from './documentStore/index.js';
 export { migrate, type Migration, type MigrationResult } from './postgres/migrate.js';
 export { NaturalBatcher } from './postgres/naturalBatcher.js';
+export { integerArray, textArray } from './postgres/arrayLiteral.js';
 export { isStalePreparedStatement, prepared } from './postgres/prepared.js';
 export { requireRole, roles, signToken, createTokenVerifier, type AuthConfig, type Principal, type Role } from './http/auth.js';
 export { createHttpApp, type HttpApp, type HttpAppOptions } from './http/createHttpApp.js';

@@ -1,4 +1,4 @@
-import { prepared } from '@orderflow/platform';
+import { prepared, textArray } from '@orderflow/platform';
 import type { CheckoutInput } from '@orderflow/schemas';
 import type pg from 'pg';
 import type { FastifyBaseLogger as Logger } from 'fastify';
@@ -91,7 +91,7 @@ export function createCheckoutInbox(
       await pool
         .query({
           ...prepared(`delete from checkout.inbox where (order_id, input_id) in (select * from unnest($1::text[], $2::text[]))`),
-          values: [rows.map((r) => r.orderId), rows.map((r) => r.inputId)],
+          values: [textArray(rows.map((r) => r.orderId)), textArray(rows.map((r) => r.inputId))],
         })
         .catch((err: unknown) => {
           logger.warn({ err, inputs: rows.length }, 'checkout inbox: could not remove handled inputs (they will be handled again)');

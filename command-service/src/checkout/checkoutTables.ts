@@ -1,4 +1,4 @@
-import { NaturalBatcher, prepared, type Migration } from '@orderflow/platform';
+import { integerArray, NaturalBatcher, prepared, textArray, type Migration } from '@orderflow/platform';
 import type { CheckoutPhase, CheckoutTimer } from '@orderflow/schemas';
 import type pg from 'pg';
 
@@ -103,7 +103,7 @@ export interface StepRecord {
 
 const timerRows = (steps: readonly StepRecord[], pick: (step: StepRecord) => readonly CheckoutTimer[]) => {
   const rows = steps.flatMap((step) => pick(step).map((t) => [step.orderId, t.kind, t.dueAt] as const));
-  return [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2])];
+  return [textArray(rows.map((r) => r[0])), textArray(rows.map((r) => r[1])), textArray(rows.map((r) => r[2]))];
 };
 
 /**
@@ -126,10 +126,10 @@ async function writeSteps(pool: pg.Pool, steps: readonly StepRecord[]): Promise<
     values: [
       ...timerRows(steps, (step) => step.cancelled),
       ...timerRows(steps, (step) => step.set),
-      phases.map((p) => p.orderId),
-      phases.map((p) => p.phase),
-      phases.map((p) => p.reason ?? null),
-      phases.map((p) => p.revision.toString()),
+      textArray(phases.map((p) => p.orderId)),
+      textArray(phases.map((p) => p.phase)),
+      textArray(phases.map((p) => p.reason ?? null)),
+      integerArray(phases.map((p) => p.revision)),
     ],
   });
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
-import { NaturalBatcher, prepared, type Migration } from '@orderflow/platform';
+import { NaturalBatcher, prepared, textArray, type Migration } from '@orderflow/platform';
 
 /** A response as first sent, replayed byte for byte on a retry. */
 export interface StoredResponse {
@@ -54,7 +54,7 @@ export function createIdempotencyStore(pool: pg.Pool, { retentionHours = 48, wai
     const { rows } = await pool.query<{ caller: string; key: string }>({
       ...prepared(`insert into cmd.idempotency_keys (caller, key, request_hash)
        select * from unnest($1::text[], $2::text[], $3::text[]) on conflict do nothing returning caller, key`),
-      values: [entries.map((e) => e.caller), entries.map((e) => e.key), entries.map((e) => e.hash)],
+      values: [textArray(entries.map((e) => e.caller)), textArray(entries.map((e) => e.key)), textArray(entries.map((e) => e.hash))],
     });
     const inserted = new Set(rows.map(keyOf));
     return entries.map((e) => inserted.has(keyOf(e)));

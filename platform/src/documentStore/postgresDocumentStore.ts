@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { prepared } from '../postgres/prepared.js';
+import { textArray } from '../postgres/arrayLiteral.js';
 import { checkCollectionName, checkFieldName, checkLimit } from './names.js';
 import type { CollectionOptions, DocumentCollection, DocumentStore, FindQuery, IndexSpec, StoredDocument, Where } from './types.js';
 
@@ -85,7 +86,10 @@ function postgresCollection<T extends StoredDocument>(
 
     async getMany(ids) {
       if (ids.length === 0) return [];
-      const { rows } = await pool.query<{ doc: T }>({ ...prepared(`select doc from ${table} where id = any($1::text[])`), values: [ids] });
+      const { rows } = await pool.query<{ doc: T }>({
+        ...prepared(`select doc from ${table} where id = any($1::text[])`),
+        values: [textArray(ids)],
+      });
       return rows.map((r) => r.doc);
     },
 

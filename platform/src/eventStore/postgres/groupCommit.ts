@@ -4,6 +4,7 @@ import { encodePosition } from '../position.js';
 import type { AppendResult, ExpectedRevision } from '../types.js';
 import type { SerialisedEvent } from '../validate.js';
 import { sqlState } from './schema.js';
+import { integerArray, textArray } from '../../postgres/arrayLiteral.js';
 
 export interface GroupCommitSettings {
   /** Groups sent at once; further appends wait for one to return and then go together ("natural batching"). */
@@ -207,7 +208,7 @@ function tryParameters(appends: readonly QueuedAppend[], events: readonly Queued
       eventStreams.push(append.streamId);
       places.push(k);
     }
-  return [...appendColumns(appends), eventStreams, places, ...eventColumns(events)];
+  return [...appendColumns(appends), textArray(eventStreams), integerArray(places), ...eventColumns(events)];
 }
 
 function parameters(group: readonly QueuedAppend[]): unknown[] {
@@ -217,9 +218,9 @@ function parameters(group: readonly QueuedAppend[]): unknown[] {
 /** Per append: stream, expected revision (as text), number of events. */
 function appendColumns(group: readonly QueuedAppend[]): unknown[] {
   return [
-    group.map((append) => append.streamId),
-    group.map((append) => (typeof append.expected === 'bigint' ? append.expected.toString() : append.expected)),
-    group.map((append) => append.events.length),
+    textArray(group.map((append) => append.streamId)),
+    textArray(group.map((append) => (typeof append.expected === 'bigint' ? append.expected.toString() : append.expected))),
+    integerArray(group.map((append) => append.events.length)),
   ];
 }
 
@@ -227,8 +228,8 @@ function appendColumns(group: readonly QueuedAppend[]): unknown[] {
 function eventColumns(group: readonly QueuedAppend[]): unknown[] {
   const events = group.flatMap((append) => append.events);
   return [
-    events.map((event) => event.eventId),
-    events.map((event) => event.type),
+    textArray(events.map((event) => event.eventId)),
+    textArray(events.map((event) => event.type)),
     // Already-serialised JSON, joined rather than escaped into an array literal.
     `[${events.map((event) => event.data).join(',')}]`,
     `[${events.map((event) => event.metadata).join(',')}]`,

@@ -1,3 +1,4 @@
+import { textArray } from '../../postgres/arrayLiteral.js';
 import { prepared } from '../../postgres/prepared.js';
 import { decodePosition } from '../position.js';
 import type { Direction, EventFilter, Position } from '../types.js';
@@ -28,8 +29,9 @@ export function readAllQuery(from: Position | 'start' | 'end', direction: Direct
       `(e.tx_id, e.seq) ${direction === 'forwards' ? '>' : '<'} (${param(major.toString())}::xid8, ${param(minor.toString())}::bigint)`,
     );
   }
-  if (filter?.streamPrefixes !== undefined) where.push(`e.stream_id like any(${param(filter.streamPrefixes.map(likePrefix))}::text[])`);
-  if (filter?.eventTypes !== undefined) where.push(`e.type = any(${param(filter.eventTypes)}::text[])`);
+  if (filter?.streamPrefixes !== undefined)
+    where.push(`e.stream_id like any(${param(textArray(filter.streamPrefixes.map(likePrefix)))}::text[])`);
+  if (filter?.eventTypes !== undefined) where.push(`e.type = any(${param(textArray(filter.eventTypes))}::text[])`);
   const order = direction === 'forwards' ? 'e.tx_id, e.seq' : 'e.tx_id desc, e.seq desc';
   const text = `with snap as materialized (select pg_snapshot_xmin(pg_current_snapshot()) as xmin)
 select snap.xmin::text as snapshot_xmin, page.* from snap left join lateral (
