@@ -163,7 +163,7 @@ export function createCheckoutInbox(
       if (inputs.length > 0)
         await pool.query({
           ...prepared(`insert into checkout.inbox (order_id, input_id, input, traceparent)
-           select * from json_to_recordset($1::json) as u(order_id text, input_id text, input jsonb, traceparent text)
+           select * from jsonb_to_recordset($1::jsonb) as u(order_id text, input_id text, input jsonb, traceparent text)
            on conflict do nothing`),
           values: [
             JSON.stringify(

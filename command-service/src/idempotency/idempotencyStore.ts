@@ -62,7 +62,7 @@ export function createIdempotencyStore(pool: pg.Pool, { retentionHours = 48, wai
   const completions = new NaturalBatcher<{ caller: string; key: string; response: StoredResponse }>(async (entries) => {
     await pool.query({
       ...prepared(`update cmd.idempotency_keys k set response = u.response
-       from json_to_recordset($1::json) as u(caller text, key text, response jsonb)
+       from jsonb_to_recordset($1::jsonb) as u(caller text, key text, response jsonb)
        where k.caller = u.caller and k.key = u.key`),
       // One JSON array: responses inside an array of text would each be escaped again as elements.
       values: [JSON.stringify(entries.map(({ caller, key, response }) => ({ caller, key, response })))],

@@ -131,7 +131,7 @@ function postgresCollection<T extends StoredDocument>(
       const rows = documents.map((doc) => ({ id: String(doc[idField]), doc, position: String(doc[positionField]) }));
       const result = await pool.query({
         ...prepared(`insert into ${table} as t (id, doc, position)
-         select * from json_to_recordset($1::json) as u(id text, doc jsonb, position text)
+         select * from jsonb_to_recordset($1::jsonb) as u(id text, doc jsonb, position text)
          on conflict (id) do update set doc = excluded.doc${keep.map((k) => ` || ${k}`).join('')},
            position = excluded.position
          where t.position < excluded.position`),
